@@ -1,0 +1,27 @@
+import type { Type } from '@nestjs/common';
+import { LocalUserService } from '../auth/local-user.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { CliError, type CommandContext } from './command.js';
+import { findCommand } from './commands.js';
+
+export function createCommandContext(
+  get: <T>(type: Type<T>) => T,
+  userId: number | undefined,
+): CommandContext {
+  return {
+    get,
+    user: async () => {
+      if (userId === undefined) return get(LocalUserService).get();
+      const user = await get(UsersRepository).findById(userId);
+      if (!user) throw new CliError(`No user with id ${userId}`, 'user_not_found');
+      return { id: user.id };
+    },
+  };
+}
+
+/** Validates a command's arguments and runs it; the same path locally and in the server. */
+export async function runCommand(ctx: CommandContext, name: string, rawArgs: unknown): Promise<object> {
+  const command = findCommand(name);
+  if (!command) throw new CliError(`Unknown command ${name}`, 'unknown_command');
+  return command.run(ctx, rawArgs);
+}

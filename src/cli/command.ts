@@ -1,0 +1,57 @@
+import type { Type } from '@nestjs/common';
+import type { z } from 'zod';
+import type { AuthUser } from '../auth/auth-user.js';
+
+/** What a command runs with, in the CLI's own process or inside the running server. */
+export interface CommandContext {
+  get<T>(type: Type<T>): T;
+  /** The user the command acts for (`--user`, else the local user). */
+  user(): Promise<AuthUser>;
+}
+
+/**
+ * A CLI command's work, written once. The CLI runs it in-process, or sends
+ * it to the running server when that server holds the embedded database.
+ * `render` turns the JSON result into text for people (on the client side).
+ */
+export interface CommandDefinition<Args, Result extends object> {
+  description: string;
+  args: z.ZodType<Args>;
+  run(ctx: CommandContext, args: Args): Promise<Result>;
+  render(result: Result): string;
+}
+
+/** A command as the runner sees it: arguments checked inside, result as plain JSON. */
+export interface CliCommand {
+  description: string;
+  run(ctx: CommandContext, rawArgs: unknown): Promise<object>;
+  render(result: object): string;
+}
+
+export function defineCommand<Args, Result extends object>(
+  definition: CommandDefinition<Args, Result>,
+): CliCommand {
+  return {
+    description: definition.description,
+    run: async (ctx, rawArgs) => {
+      const args = definition.args.safeParse(rawArgs);
+      if (!args.success) {
+        const problems = args.error.issues.map((i) => i.message).join('; ');
+        throw new CliError(problems, 'invalid_arguments');
+      }
+      return definition.run(ctx, args.data);
+    },
+    // The result is what run() returned, possibly after a JSON round trip through the server.
+    render: (result) => definition.render(result as Result),
+  };
+}
+
+/** A failure to report to the user as it is (no stack trace). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'cli_error',
+  ) {
+    super(message);
+  }
+}

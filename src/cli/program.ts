@@ -1,0 +1,96 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { CliError } from './command.js';
+import { executeCommand } from './command-runner.js';
+import { commands, findCommand } from './commands.js';
+
+export interface CliIo {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+interface GlobalOptions {
+  json?: boolean;
+  user?: number;
+}
+
+const defaultIo: CliIo = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+};
+
+/** Runs `spotlib` with the given arguments (without node and script); returns the exit code. */
+export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const wantsJson = argv.includes('--json');
+  let exitCode = 0;
+  const program = buildProgram(io, async (name, options, args) => {
+    const command = findCommand(name)!;
+    const config = loadConfig(io.env);
+    const result = await executeCommand(config, {
+      command: name,
+      args,
+      ...(options.user === undefined ? {} : { userId: options.user }),
+    });
+    io.stdout(options.json ? JSON.stringify(result) : command.render(result));
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    exitCode = reportError(error, wantsJson, io);
+  }
+  return exitCode;
+}
+
+type Action = (name: string, options: GlobalOptions, args: Record<string, unknown>) => Promise<void>;
+
+function buildProgram(io: CliIo, action: Action): Command {
+  const quiet = (cmd: Command) =>
+    cmd
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: () => undefined });
+  const program = quiet(new Command('spotlib'))
+    .description('Spotlib: your Spotify library and listening history on PostgreSQL')
+    .option('--json', 'print one JSON object as the last line')
+    .option('--user <id>', 'act for this user (multi-user setups)', parseUserId);
+
+  const groups = new Map<string, Command>();
+  for (const [name, definition] of Object.entries(commands)) {
+    const [groupName, actionName] = name.split('.') as [string, string];
+    let group = groups.get(groupName);
+    if (!group) {
+      group = quiet(program.command(groupName).description(`${groupName} commands`));
+      groups.set(groupName, group);
+    }
+    quiet(group.command(actionName))
+      .description(definition.description)
+      .action((_options: unknown, cmd: Command) =>
+        action(name, cmd.optsWithGlobals<GlobalOptions>(), {}),
+      );
+  }
+  return program;
+}
+
+function parseUserId(value: string): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new CliError(`--user must be a user id, not "${value}"`);
+  return id;
+}
+
+function reportError(error: unknown, json: boolean, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here too, successfully.
+    if (error.exitCode === 0) return 0;
+    return printError(io, json, 'usage_error', error.message.replace(/^error: /, ''));
+  }
+  if (error instanceof CliError) return printError(io, json, error.code, error.message);
+  if (error instanceof ConfigError) return printError(io, json, 'config_error', error.message);
+  return printError(io, json, 'internal_error', error instanceof Error ? error.message : String(error));
+}
+
+function printError(io: CliIo, json: boolean, code: string, message: string): number {
+  if (json) io.stdout(JSON.stringify({ error: code, message }));
+  else io.stderr(`spotlib: ${message}`);
+  return 1;
+}

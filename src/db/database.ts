@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { AppConfig, Engine } from '../config/config.js';
+import type { DB } from './schema.js';
+
+const INT8_OID = 20;
+
+export interface SqlResult {
+  rows: unknown[];
+}
+
+/**
+ * An open database on either engine: the typed Kysely handle for the
+ * application, plus a raw executor for libraries that bring their own SQL
+ * (pg-boss).
+ */
+export class Database {
+  constructor(
+    readonly db: Kysely<DB>,
+    readonly engine: Engine,
+    readonly executeSql: (text: string, values?: unknown[]) => Promise<SqlResult>,
+    /** The embedded instance itself (dumps, tools); undefined on PostgreSQL. */
+    readonly pglite?: PGlite,
+  ) {}
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}
+
+export interface PGliteLocation {
+  /** A folder on disk; omitted for an in-memory database. */
+  dataDir?: string;
+  /** A dump (PGlite.dumpDataDir) to start from: tests copy a migrated template this way. */
+  loadDataDir?: Blob | File;
+}
+
+export async function openPGlite(location: PGliteLocation): Promise<Database> {
+  const pglite = await PGlite.create({
+    ...(location.dataDir ? { dataDir: location.dataDir } : {}),
+    ...(location.loadDataDir ? { loadDataDir: location.loadDataDir } : {}),
+    extensions: { pg_trgm, unaccent, pg_stat_statements },
+    parsers: { [INT8_OID]: Number },
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  // Multi-statement text (pg-boss's) only runs through exec; parameters only through query.
+  const executeSql = async (text: string, values?: unknown[]) =>
+    values?.length
+      ? pglite.query(text, values)
+      : { rows: (await pglite.exec(text)).at(-1)?.rows ?? [] };
+  return new Database(db, 'pglite', executeSql, pglite);
+}
+
+export function openPostgres(connectionString: string, poolSize = 10): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    types: { getTypeParser: readInt8AsNumber },
+  });
+  // An idle client's error (the server restarted) must not crash the process;
+  // the pool drops the client and the next query reconnects.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Database(db, 'postgres', (text, values) => pool.query(text, values));
+}
+
+const readInt8AsNumber = ((oid: number, format?: 'text' | 'binary') =>
+  oid === INT8_OID
+    ? Number
+    : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser;
+
+/** Where the embedded engine keeps its files inside DATA_DIR. */
+export function pgliteDataDir(dataDir: string): string {
+  return path.join(dataDir, 'pgdata');
+}
+
+export async function openDatabase(config: AppConfig): Promise<Database> {
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, config.databasePoolSize)
+    : openPGlite({ dataDir: pgliteDataDir(config.dataDir) });
+}

@@ -1,0 +1,19 @@
+import { foundation } from './0001-foundation.js';
+import { users } from './0002-users.js';
+import { catalog } from './0003-catalog.js';
+import { library } from './0004-library.js';
+import { history } from './0005-history.js';
+import { aggregates } from './0006-aggregates.js';
+import { importsAndSync } from './0007-imports-and-sync.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, in order. Append only: an applied migration never changes. */
+export const migrations: readonly Migration[] = [
+  foundation,
+  users,
+  catalog,
+  library,
+  history,
+  aggregates,
+  importsAndSync,
+];

@@ -1,0 +1,18 @@
+/**
+ * The normalised key names are sorted and matched by: accents folded, case
+ * folded, whitespace collapsed. Computed here rather than in SQL because
+ * PGlite's lower() only folds ASCII, and both engines must agree.
+ */
+export function sortKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Case-insensitive identity of a user-given name (tags): case folded, accents kept. */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}

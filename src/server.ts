@@ -1,0 +1,41 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { HttpErrorFilter } from './common/errors/http-error.filter.js';
+import { PinoNestLogger } from './common/logging/logger.js';
+import type { AppConfig } from './config/config.js';
+import type { Database } from './db/database.js';
+
+/** JSON bodies above this are refused with 413; uploads have their own limits. */
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** The HTTP application on an open database, initialised but not listening. */
+export async function createServer(
+  config: AppConfig,
+  database: Database,
+  logger: Logger,
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(config, database),
+    new FastifyAdapter({ loggerInstance: logger, bodyLimit: JSON_BODY_LIMIT }),
+    { logger: new PinoNestLogger(logger) },
+  );
+  app.setGlobalPrefix('api');
+  // Registered on the app (not as APP_FILTER) so the router's 404s get the same shape.
+  app.useGlobalFilters(new HttpErrorFilter());
+  setupOpenApi(app);
+  return app;
+}
+
+function setupOpenApi(app: NestFastifyApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Spotlib API')
+    .setDescription('Your Spotify library and listening history, on PostgreSQL.')
+    .setVersion('1')
+    .build();
+  const document = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+}
