@@ -30,9 +30,7 @@ export class AppModule {
         HistoryModule,
         CliBridgeModule,
       ],
-      providers: [
-        { provide: APP_PIPE, useClass: ZodValidationPipe },
-      ],
+      providers: [{ provide: APP_PIPE, useClass: ZodValidationPipe }],
     };
   }
 }

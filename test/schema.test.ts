@@ -3,11 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Migrator } from '../src/db/migrator.js';
 import { PlayHistoryPartitions } from '../src/db/partitions.js';
 import { describeSchema } from './support/catalog.js';
-import {
-  createTestDatabase,
-  describeEachEngine,
-  postgresAvailable,
-} from './support/databases.js';
+import { createTestDatabase, describeEachEngine, postgresAvailable } from './support/databases.js';
 import { newTrack, newUser, newUserTrack } from './support/factories.js';
 import { TEST_HOT_MONTHS } from './support/test-env.js';
 

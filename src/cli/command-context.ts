@@ -20,7 +20,11 @@ export function createCommandContext(
 }
 
 /** Validates a command's arguments and runs it; the same path locally and in the server. */
-export async function runCommand(ctx: CommandContext, name: string, rawArgs: unknown): Promise<object> {
+export async function runCommand(
+  ctx: CommandContext,
+  name: string,
+  rawArgs: unknown,
+): Promise<object> {
   const command = findCommand(name);
   if (!command) throw new CliError(`Unknown command ${name}`, 'unknown_command');
   return command.run(ctx, rawArgs);

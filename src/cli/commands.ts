@@ -27,7 +27,8 @@ export const commands: Record<string, CliCommand> = {
     render: (r) =>
       [
         ...r.migrations.map(
-          (m) => `${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${new Date(m.appliedAt).toISOString()}` : ''}`,
+          (m) =>
+            `${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${new Date(m.appliedAt).toISOString()}` : ''}`,
         ),
         r.pending.length ? `${r.pending.length} pending` : 'Up to date',
       ].join('\n'),

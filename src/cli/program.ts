@@ -43,7 +43,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   return exitCode;
 }
 
-type Action = (name: string, options: GlobalOptions, args: Record<string, unknown>) => Promise<void>;
+type Action = (
+  name: string,
+  options: GlobalOptions,
+  args: Record<string, unknown>,
+) => Promise<void>;
 
 function buildProgram(io: CliIo, action: Action): Command {
   const quiet = (cmd: Command) =>
@@ -74,7 +78,8 @@ function buildProgram(io: CliIo, action: Action): Command {
 
 function parseUserId(value: string): number {
   const id = Number(value);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new CliError(`--user must be a user id, not "${value}"`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new CliError(`--user must be a user id, not "${value}"`);
   return id;
 }
 
@@ -86,7 +91,12 @@ function reportError(error: unknown, json: boolean, io: CliIo): number {
   }
   if (error instanceof CliError) return printError(io, json, error.code, error.message);
   if (error instanceof ConfigError) return printError(io, json, 'config_error', error.message);
-  return printError(io, json, 'internal_error', error instanceof Error ? error.message : String(error));
+  return printError(
+    io,
+    json,
+    'internal_error',
+    error instanceof Error ? error.message : String(error),
+  );
 }
 
 function printError(io: CliIo, json: boolean, code: string, message: string): number {

@@ -59,7 +59,11 @@ export class DataDirLock {
   }
 
   async publishServer(url: string): Promise<ServerInfo> {
-    const info: ServerInfo = { pid: process.pid, url, token: randomBytes(32).toString('base64url') };
+    const info: ServerInfo = {
+      pid: process.pid,
+      url,
+      token: randomBytes(32).toString('base64url'),
+    };
     await writeFile(path.join(this.dataDir, SERVER_FILE), JSON.stringify(info), { mode: 0o600 });
     return info;
   }

@@ -20,7 +20,10 @@ export interface HistoryPartition extends Month {
 }
 
 export const monthIndex = (m: Month): number => m.year * 12 + (m.month - 1);
-export const monthFromIndex = (i: number): Month => ({ year: Math.floor(i / 12), month: (i % 12) + 1 });
+export const monthFromIndex = (i: number): Month => ({
+  year: Math.floor(i / 12),
+  month: (i % 12) + 1,
+});
 export const monthOf = (date: Date): Month => ({
   year: date.getUTCFullYear(),
   month: date.getUTCMonth() + 1,

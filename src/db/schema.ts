@@ -12,20 +12,11 @@ type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
 export type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type PlaySource =
-  | 'spotify_export'
-  | 'spotify_account_export'
-  | 'spotify_recent'
-  | 'listenbrainz'
-  | 'generator';
+  'spotify_export' | 'spotify_account_export' | 'spotify_recent' | 'listenbrainz' | 'generator';
 export type GenreSource = 'spotify' | 'user' | 'musicbrainz' | 'lastfm';
 export type SpotifyAccountStatus = 'connected' | 'needs_reconnect';
 export type ImportFileKind =
-  | 'extended_audio'
-  | 'extended_video'
-  | 'account_music'
-  | 'account_podcast'
-  | 'library'
-  | 'unknown';
+  'extended_audio' | 'extended_video' | 'account_music' | 'account_podcast' | 'library' | 'unknown';
 export type SyncKind = 'library' | 'recently_played' | 'playlists';
 export type RuleMatch = 'all' | 'any';
 export type RuleKind = 'group' | 'condition';

@@ -4,12 +4,7 @@
  * PGlite's lower() only folds ASCII, and both engines must agree.
  */
 export function sortKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** Case-insensitive identity of a user-given name (tags): case folded, accents kept. */

@@ -28,6 +28,22 @@ export class UsersRepository {
     });
   }
 
+  /** The user with their settings, or undefined. */
+  findProfile(id: number) {
+    return this.db
+      .selectFrom('app_user')
+      .innerJoin('user_settings', 'user_settings.user_id', 'app_user.id')
+      .select([
+        'app_user.id',
+        'app_user.username',
+        'app_user.display_name',
+        'user_settings.time_zone',
+        'user_settings.play_threshold_ms',
+      ])
+      .where('app_user.id', '=', id)
+      .executeTakeFirst();
+  }
+
   findById(id: number): Promise<AppUser | undefined> {
     return this.db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -1,11 +1,12 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../src/db/schema.js';
 
 /**
  * The schema as the database's own catalog describes it: tables, columns,
  * constraints, indexes, enums and partitions of the current schema. Used to
  * compare engines (pg_dump cannot read PGlite) and runs of the migrations.
  */
-export async function describeSchema(db: Kysely<unknown>) {
+export async function describeSchema(db: Kysely<DB>) {
   const columns = await sql<Record<string, unknown>>`
     SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
            a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS default,

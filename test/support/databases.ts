@@ -76,14 +76,29 @@ export function useTestDatabase(engine: Engine): TestDatabase {
   };
 }
 
-/**
- * Runs the same tests on every engine, each on its own fresh database. The
- * PostgreSQL half is skipped (the global setup said why) when no server is reachable.
- */
-export function describeEachEngine(title: string, tests: (t: TestDatabase) => void): void {
+/** One describe block per engine; the PostgreSQL one is skipped (the global setup said why) without a server. */
+export function describeEngines(title: string, tests: (engine: Engine) => void): void {
   for (const engine of ENGINES) {
     describe.skipIf(engine === 'postgres' && !postgresAvailable())(`${title} [${engine}]`, () => {
-      tests(useTestDatabase(engine));
+      tests(engine);
     });
+  }
+}
+
+/** The same tests on every engine, each block on its own fresh database. */
+export function describeEachEngine(title: string, tests: (t: TestDatabase) => void): void {
+  describeEngines(title, (engine) => tests(useTestDatabase(engine)));
+}
+
+/** A fresh database for one test, dropped after it. */
+export async function withTestDatabase<T>(
+  engine: Engine,
+  test: (database: Database) => Promise<T>,
+): Promise<T> {
+  const { database, drop } = await createTestDatabase(engine);
+  try {
+    return await test(database);
+  } finally {
+    await drop();
   }
 }

@@ -51,7 +51,7 @@ async function setupPostgres(): Promise<TestEnvironment['postgres']> {
     await admin.close();
     const reason = error instanceof Error ? error.message : String(error);
     if (process.env.CI === 'true') {
-      throw new Error(`CI needs the PostgreSQL server at ${url}: ${reason}`);
+      throw new Error(`CI needs the PostgreSQL server at ${url}: ${reason}`, { cause: error });
     }
     console.warn(`PostgreSQL at ${url} is unreachable (${reason}): PostgreSQL tests are skipped.`);
     return null;
@@ -72,7 +72,9 @@ async function setupPostgres(): Promise<TestEnvironment['postgres']> {
 /** Databases left by an interrupted earlier run. */
 async function dropLeftovers(admin: Database): Promise<void> {
   const { rows } = await sql<{ datname: string }>`
-    SELECT datname FROM pg_database WHERE datname LIKE ${`${TEST_DATABASE_PREFIX}%`}`.execute(admin.db);
+    SELECT datname FROM pg_database WHERE datname LIKE ${`${TEST_DATABASE_PREFIX}%`}`.execute(
+    admin.db,
+  );
   for (const { datname } of rows) {
     await sql`DROP DATABASE IF EXISTS ${sql.id(datname)} WITH (FORCE)`.execute(admin.db);
   }

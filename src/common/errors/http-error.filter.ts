@@ -35,8 +35,12 @@ const ERROR_CODES: Record<number, string> = {
 
 /** Thrown by services for an API error with its own code and details. */
 export class ApiError extends HttpException {
+  readonly body: ErrorBody;
+
   constructor(status: number, error: string, message: string, details?: unknown) {
-    super({ error, message, ...(details === undefined ? {} : { details }) }, status);
+    const body = { error, message, ...(details === undefined ? {} : { details }) };
+    super(body, status);
+    this.body = body;
   }
 }
 
@@ -64,6 +68,9 @@ export class HttpErrorFilter implements ExceptionFilter {
         },
       };
     }
+    if (exception instanceof ApiError) {
+      return { status: exception.getStatus(), body: exception.body };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return { status, body: this.fromHttpException(exception, status) };
@@ -83,27 +90,16 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   private fromHttpException(exception: HttpException, status: number): ErrorBody {
+    // Nest's own exceptions answer { statusCode, message, error: 'Not Found' }: keep the message.
     const response = exception.getResponse();
-    if (isErrorBody(response)) return response;
     const message =
-      typeof response === 'string'
-        ? response
-        : typeof (response as { message?: unknown }).message === 'string'
-          ? (response as { message: string }).message
-          : exception.message;
+      typeof response === 'object' && response !== null && 'message' in response
+        ? [response.message].flat().join('; ')
+        : exception.message;
     return { error: codeFor(status), message };
   }
 }
 
 function codeFor(status: number): string {
   return ERROR_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
-}
-
-function isErrorBody(value: unknown): value is ErrorBody {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as ErrorBody).error === 'string' &&
-    typeof (value as ErrorBody).message === 'string'
-  );
 }

@@ -3,7 +3,10 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 /** Structured JSON logs, one line per event. The CLI logs to stderr to keep stdout for results. */
 export function createLogger(level: LevelWithSilent, destination: 1 | 2 = 1): Logger {
-  return pino({ level, base: { app: 'spotlib' } }, pino.destination({ fd: destination, sync: true }));
+  return pino(
+    { level, base: { app: 'spotlib' } },
+    pino.destination({ fd: destination, sync: true }),
+  );
 }
 
 /** Nest's own messages (module init, route mapping, errors) through the same pino logger. */
@@ -31,7 +34,8 @@ export class PinoNestLogger implements LoggerService {
   }
 
   private write(level: 'info' | 'warn' | 'debug' | 'trace', message: unknown, context?: string) {
-    if (typeof message === 'object' && message !== null) this.logger[level]({ context, ...message });
+    if (typeof message === 'object' && message !== null)
+      this.logger[level]({ context, ...message });
     else this.logger[level]({ context }, String(message));
   }
 }

@@ -1,0 +1,17 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { UsersService, type Profile } from './users.service.js';
+
+@ApiTags('account')
+@Controller('me')
+export class MeController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The signed-in user and their settings' })
+  me(@CurrentUser() user: AuthUser): Promise<Profile> {
+    return this.users.profile(user);
+  }
+}

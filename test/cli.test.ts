@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../src/cli/program.js';
+import { CliBridgeAuth } from '../src/cli/cli-bridge-auth.js';
+import { createLogger } from '../src/common/logging/logger.js';
+import { DataDirLock } from '../src/db/data-dir-lock.js';
+import { openPGlite, pgliteDataDir } from '../src/db/database.js';
+import { createServer } from '../src/server.js';
+import { testConfig } from './support/app.js';
+import { createTestDatabase, postgresAvailable } from './support/databases.js';
+import { databaseUrl } from './support/test-env.js';
+
+interface CliRun {
+  code: number;
+  stdout: string[];
+  stderr: string[];
+  /** the last stdout line, parsed (with --json) */
+  json: Record<string, unknown>;
+}
+
+async function spotlib(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<CliRun> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runCli(argv, {
+    env,
+    stdout: (text) => stdout.push(...text.split('\n')),
+    stderr: (text) => stderr.push(...text.split('\n')),
+  });
+  const last = stdout.at(-1);
+  return { code, stdout, stderr, json: last?.startsWith('{') ? JSON.parse(last) : {} };
+}
+
+describe('spotlib CLI on the embedded database', () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'spotlib-cli-'));
+    env = { DATA_DIR: dataDir };
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows every migration pending on a new data folder', async () => {
+    const run = await spotlib(env, 'db', 'status', '--json');
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ current: null });
+    expect(run.json.pending).toHaveLength(7);
+  });
+
+  it('migrates, then reports the schema up to date', async () => {
+    const migrate = await spotlib(env, '--json', 'db', 'migrate');
+    expect(migrate.code).toBe(0);
+    expect(migrate.json).toMatchObject({ current: '0007-imports-and-sync' });
+    expect(migrate.json.applied).toHaveLength(7);
+    expect(migrate.json.partitionsCreated).toBeGreaterThan(200);
+
+    const status = await spotlib(env, 'db', 'status');
+    expect(status.code).toBe(0);
+    expect(status.stdout.at(-1)).toBe('Up to date');
+  });
+
+  it('sends its work to the running server that holds the database', async () => {
+    const lock = await DataDirLock.tryAcquire(dataDir);
+    expect(lock).not.toBeNull();
+    const database = await openPGlite({ dataDir: pgliteDataDir(dataDir) });
+    const app = await createServer(testConfig(database), database, createLogger('silent'));
+    try {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      app.get(CliBridgeAuth).open((await lock!.publishServer(await app.getUrl())).token);
+      // Nobody else may open the folder meanwhile.
+      expect(await DataDirLock.tryAcquire(dataDir)).toBeNull();
+
+      const run = await spotlib(env, 'db', 'status', '--json');
+      expect(run.code).toBe(0);
+      expect(run.json).toMatchObject({ current: '0007-imports-and-sync', pending: [] });
+    } finally {
+      await app.close();
+      await database.close();
+      await lock!.release();
+    }
+  });
+
+  it('says the folder is busy when another command holds it', async () => {
+    const lock = await DataDirLock.tryAcquire(dataDir);
+    try {
+      const run = await spotlib(env, 'db', 'status', '--json');
+      expect(run.code).toBe(1);
+      expect(run.json).toMatchObject({ error: 'database_busy' });
+    } finally {
+      await lock!.release();
+    }
+  });
+
+  it('answers a bad command, option or setting with an error naming it', async () => {
+    const unknown = await spotlib(env, 'db', 'explode', '--json');
+    expect(unknown.code).toBe(1);
+    expect(unknown.json).toEqual({ error: 'usage_error', message: "unknown command 'explode'" });
+
+    const badUser = await spotlib(env, 'db', 'status', '--user', 'abc', '--json');
+    expect(badUser.code).toBe(1);
+    expect(badUser.json.message).toMatch(/--user/);
+
+    const badPort = await spotlib({ ...env, PORT: 'eighty' }, 'db', 'status');
+    expect(badPort.code).toBe(1);
+    expect(badPort.stderr.join('\n')).toMatch(/PORT/);
+    expect(badPort.stdout).toEqual([]);
+  });
+
+  it('prints help', async () => {
+    const run = await spotlib(env, '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout.join('\n')).toMatch(/Usage: spotlib/);
+  });
+});
+
+describe.skipIf(!postgresAvailable())('spotlib CLI on PostgreSQL', () => {
+  it('works on the server of DATABASE_URL', async () => {
+    const { database, drop } = await createTestDatabase('postgres');
+    try {
+      const name = (await database.executeSql('SELECT current_database() AS name')).rows[0] as {
+        name: string;
+      };
+      const url = databaseUrl(inject('testEnvironment').postgres!.url, name.name);
+      const run = await spotlib({ DATABASE_URL: url }, 'db', 'status', '--json');
+      expect(run.code).toBe(0);
+      expect(run.json).toMatchObject({ current: '0007-imports-and-sync', pending: [] });
+    } finally {
+      await drop();
+    }
+  });
+});
