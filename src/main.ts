@@ -12,17 +12,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
 
-  const lock =
-    config.engine === 'pglite'
-      ? await DataDirLock.tryAcquire(config.dataDir, { waitForStale: true })
-      : undefined;
-  if (lock === null) {
-    const server = await DataDirLock.readServerInfo(config.dataDir);
-    throw new ConfigError(
-      `The embedded database in ${config.dataDir} is in use by another process` +
-        (server ? ` (a Spotlib server, pid ${server.pid}, at ${server.url})` : ''),
-    );
-  }
+  const lock = config.engine === 'pglite' ? await lockDataDir(config.dataDir) : undefined;
 
   const database = await openDatabase(config);
   const app = await createServer(config, database, logger);
@@ -47,6 +37,32 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void shutdown(signal));
+  }
+}
+
+/**
+ * Takes the embedded database's folder. A live server holding it is reported
+ * at once; a lock left by a crashed process is taken over once it goes stale.
+ */
+async function lockDataDir(dataDir: string): Promise<DataDirLock> {
+  const lock = await DataDirLock.tryAcquire(dataDir);
+  if (lock) return lock;
+  const server = await DataDirLock.readServerInfo(dataDir);
+  const inUse = (detail: string) =>
+    new ConfigError(`The embedded database in ${dataDir} is in use by another process${detail}`);
+  if (server && (await answers(server.url))) {
+    throw inUse(` (a Spotlib server, pid ${server.pid}, at ${server.url})`);
+  }
+  const staleLock = await DataDirLock.tryAcquire(dataDir, { waitForStale: true });
+  if (!staleLock) throw inUse('');
+  return staleLock;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(new URL('/api/health', url), { signal: AbortSignal.timeout(2_000) })).ok;
+  } catch {
+    return false;
   }
 }
 
