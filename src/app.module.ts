@@ -11,6 +11,7 @@ import type { Database } from './db/database.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { StatsModule } from './stats/stats.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         HistoryModule,
+        StatsModule,
         CliBridgeModule,
       ],
       providers: [{ provide: APP_PIPE, useClass: ZodValidationPipe }],

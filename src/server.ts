@@ -21,7 +21,7 @@ export async function createServer(
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config, database),
     new FastifyAdapter({ loggerInstance: logger, bodyLimit: JSON_BODY_LIMIT }),
-    { logger: new PinoNestLogger(logger) },
+    { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   app.setGlobalPrefix('api');
   // Registered on the app (not as APP_FILTER) so the router's 404s get the same shape.

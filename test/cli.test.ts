@@ -1,3 +1,5 @@
+import { migrations } from '../src/db/migrations/index.js';
+import { LATEST_MIGRATION } from './support/test-env.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,14 +50,14 @@ describe('spotlib CLI on the embedded database', () => {
     const run = await spotlib(env, 'db', 'status', '--json');
     expect(run.code).toBe(0);
     expect(run.json).toMatchObject({ current: null });
-    expect(run.json.pending).toHaveLength(7);
+    expect(run.json.pending).toHaveLength(migrations.length);
   });
 
   it('migrates, then reports the schema up to date', async () => {
     const migrate = await spotlib(env, '--json', 'db', 'migrate');
     expect(migrate.code).toBe(0);
-    expect(migrate.json).toMatchObject({ current: '0007-imports-and-sync' });
-    expect(migrate.json.applied).toHaveLength(7);
+    expect(migrate.json).toMatchObject({ current: LATEST_MIGRATION });
+    expect(migrate.json.applied).toHaveLength(migrations.length);
     expect(migrate.json.partitionsCreated).toBeGreaterThan(200);
 
     const status = await spotlib(env, 'db', 'status');
@@ -76,7 +78,7 @@ describe('spotlib CLI on the embedded database', () => {
 
       const run = await spotlib(env, 'db', 'status', '--json');
       expect(run.code).toBe(0);
-      expect(run.json).toMatchObject({ current: '0007-imports-and-sync', pending: [] });
+      expect(run.json).toMatchObject({ current: LATEST_MIGRATION, pending: [] });
     } finally {
       await app.close();
       await database.close();
@@ -127,7 +129,7 @@ describe.skipIf(!postgresAvailable())('spotlib CLI on PostgreSQL', () => {
       const url = databaseUrl(inject('testEnvironment').postgres!.url, name.name);
       const run = await spotlib({ DATABASE_URL: url }, 'db', 'status', '--json');
       expect(run.code).toBe(0);
-      expect(run.json).toMatchObject({ current: '0007-imports-and-sync', pending: [] });
+      expect(run.json).toMatchObject({ current: LATEST_MIGRATION, pending: [] });
     } finally {
       await drop();
     }

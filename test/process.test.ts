@@ -1,3 +1,4 @@
+import { LATEST_MIGRATION } from './support/test-env.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -37,7 +38,7 @@ describe('spotlib processes on one embedded database', () => {
     expect(await response.json()).toEqual({
       status: 'ok',
       engine: 'pglite',
-      migration: '0007-imports-and-sync',
+      migration: LATEST_MIGRATION,
     });
   });
 
@@ -47,7 +48,7 @@ describe('spotlib processes on one embedded database', () => {
       env: env(),
     });
     const last = stdout.trim().split('\n').at(-1)!;
-    expect(JSON.parse(last)).toMatchObject({ current: '0007-imports-and-sync', pending: [] });
+    expect(JSON.parse(last)).toMatchObject({ current: LATEST_MIGRATION, pending: [] });
   });
 
   it('refuses a second server on the same folder, naming the first', async () => {

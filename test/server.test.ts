@@ -1,3 +1,4 @@
+import { LATEST_MIGRATION } from './support/test-env.js';
 import { expect, it } from 'vitest';
 import { openPGlite, openPostgres } from '../src/db/database.js';
 import { createTestApp, useTestApp } from './support/app.js';
@@ -12,7 +13,7 @@ describeEachEngine('server', (t) => {
     expect(response.json()).toEqual({
       status: 'ok',
       engine: t.engine,
-      migration: '0007-imports-and-sync',
+      migration: LATEST_MIGRATION,
     });
   });
 

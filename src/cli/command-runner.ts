@@ -42,7 +42,7 @@ async function runInProcess(config: AppConfig, request: CommandRequest): Promise
   try {
     const app = await NestFactory.createApplicationContext(
       AppModule.register({ ...config, jobsEnabled: false }, database),
-      { logger: false },
+      { logger: false, abortOnError: false },
     );
     try {
       const ctx = createCommandContext((type) => app.get(type, { strict: false }), request.userId);

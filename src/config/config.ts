@@ -10,7 +10,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Months of play history kept in the hot table; older months live in the archive. */
-  HISTORY_HOT_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  HISTORY_HOT_MONTHS: z.coerce.number().int().min(1).max(120).default(6),
   /** pg-boss schedules and workers; off for one-shot processes. */
   JOBS_ENABLED: z.stringbool().default(true),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),

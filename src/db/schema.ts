@@ -337,6 +337,15 @@ export interface SyncStateTable {
   updated_at: UpdatedAt;
 }
 
+export type ArchiveMoveStep = 'detaching' | 'detached' | 'attached';
+
+export interface HistoryArchiveMoveTable {
+  partition_name: string;
+  step: ArchiveMoveStep;
+  started_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface DB {
   schema_migration: SchemaMigrationTable;
   instance_secret: InstanceSecretTable;
@@ -366,6 +375,7 @@ export interface DB {
   import: ImportTable;
   import_file: ImportFileTable;
   sync_state: SyncStateTable;
+  history_archive_move: HistoryArchiveMoveTable;
 }
 
 export type AppUser = Selectable<AppUserTable>;

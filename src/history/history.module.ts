@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { LibraryModule } from '../library/library.module.js';
+import { StatsModule } from '../stats/stats.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { HistoryRepository } from './history.repository.js';
 import { PartitionUpkeepService } from './partition-upkeep.service.js';
+import { PlayRecorder } from './play-recorder.service.js';
 
 @Module({
-  providers: [PartitionUpkeepService],
+  imports: [UsersModule, CatalogModule, LibraryModule, StatsModule],
+  providers: [PartitionUpkeepService, HistoryRepository, PlayRecorder],
+  exports: [PlayRecorder, HistoryRepository],
 })
 export class HistoryModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely } from 'kysely';
+import { Kysely, type Transaction } from 'kysely';
 import type { AppUser, DB } from '../db/schema.js';
 
 @Injectable()
@@ -42,6 +42,16 @@ export class UsersRepository {
       ])
       .where('app_user.id', '=', id)
       .executeTakeFirst();
+  }
+
+  async playThreshold(trx: Transaction<DB>, userId: number): Promise<number> {
+    const row = await trx
+      .selectFrom('user_settings')
+      .select('play_threshold_ms')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row) throw new Error(`User ${userId} has no settings`);
+    return row.play_threshold_ms;
   }
 
   findById(id: number): Promise<AppUser | undefined> {

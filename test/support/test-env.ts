@@ -13,7 +13,7 @@ declare module 'vitest' {
 }
 
 export const TEST_DATABASE_PREFIX = 'spotlib_test_';
-export const TEST_HOT_MONTHS = 12;
+export const TEST_HOT_MONTHS = 6;
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 /** The URL of another database on the same server. */
@@ -22,3 +22,5 @@ export function databaseUrl(serverUrl: string, database: string): string {
   url.pathname = `/${database}`;
   return url.toString();
 }
+
+export { LATEST_MIGRATION } from '../../src/db/migrations/index.js';

@@ -5,6 +5,7 @@ import { library } from './0004-library.js';
 import { history } from './0005-history.js';
 import { aggregates } from './0006-aggregates.js';
 import { importsAndSync } from './0007-imports-and-sync.js';
+import { recording } from './0008-recording.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -16,4 +17,7 @@ export const migrations: readonly Migration[] = [
   history,
   aggregates,
   importsAndSync,
+  recording,
 ];
+
+export const LATEST_MIGRATION = migrations.at(-1)!.name;

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { CatalogRepository } from './catalog.repository.js';
+import { CatalogService } from './catalog.service.js';
+
+@Module({
+  providers: [CatalogRepository, CatalogService],
+  exports: [CatalogService],
+})
+export class CatalogModule {}

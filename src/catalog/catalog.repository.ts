@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely, sql } from 'kysely';
+import type { DB } from '../db/schema.js';
+
+export interface NewArtist {
+  name: string;
+  sortName: string;
+}
+export interface NewAlbum {
+  name: string;
+  sortName: string;
+  artistId: number;
+}
+export interface NewTrack {
+  spotifyId: string | null;
+  name: string;
+  sortName: string;
+  artistId: number;
+  albumId: number | null;
+  durationMs: number | null;
+}
+
+/**
+ * The shared catalog. Rows made from metadata alone have no Spotify id and are
+ * unique by normalised name (partial unique indexes), so concurrent writers
+ * meet in ON CONFLICT instead of making twins. Lookups prefer resolved rows.
+ */
+@Injectable()
+export class CatalogRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async tracksBySpotifyId(spotifyIds: string[]): Promise<Map<string, number>> {
+    if (spotifyIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('track')
+      .select(['id', 'spotify_id'])
+      .where('spotify_id', 'in', spotifyIds)
+      .execute();
+    return new Map(rows.map((r) => [r.spotify_id!, r.id]));
+  }
+
+  /** Tracks by (primary artist sort name, track sort name), a resolved one first. */
+  async tracksByName(keys: { artistSort: string; trackSort: string }[]) {
+    if (keys.length === 0) return [];
+    const { rows } = await sql<{ artist_sort: string; track_sort: string; id: number }>`
+      SELECT DISTINCT ON (k.artist_sort, k.track_sort) k.artist_sort, k.track_sort, t.id
+      FROM unnest(${keys.map((k) => k.artistSort)}::text[], ${keys.map((k) => k.trackSort)}::text[])
+        AS k(artist_sort, track_sort)
+      JOIN artist a ON a.sort_name = k.artist_sort COLLATE "C"
+      JOIN track t ON t.artist_id = a.id AND t.sort_name = k.track_sort COLLATE "C"
+      ORDER BY k.artist_sort, k.track_sort, t.spotify_id IS NULL, t.id`.execute(this.db);
+    return rows;
+  }
+
+  /** Artist ids by sort name, creating unresolved artists for names not known yet. */
+  async ensureArtists(artists: NewArtist[]): Promise<Map<string, number>> {
+    if (artists.length === 0) return new Map();
+    const sortNames = artists.map((a) => a.sortName);
+    await sql`
+      INSERT INTO artist (name, sort_name)
+      SELECT n.name, n.sort_name
+      FROM unnest(${artists.map((a) => a.name)}::text[], ${sortNames}::text[]) AS n(name, sort_name)
+      WHERE NOT EXISTS (SELECT 1 FROM artist a WHERE a.sort_name = n.sort_name COLLATE "C")
+      ON CONFLICT (sort_name) WHERE spotify_id IS NULL DO NOTHING`.execute(this.db);
+    const { rows } = await sql<{ sort_name: string; id: number }>`
+      SELECT DISTINCT ON (sort_name) sort_name, id FROM artist
+      WHERE sort_name = ANY(${sortNames}::text[])
+      ORDER BY sort_name, spotify_id IS NULL, id`.execute(this.db);
+    return new Map(rows.map((r) => [r.sort_name, r.id]));
+  }
+
+  /** Album ids by `${artistId}:${sortName}`, creating unresolved albums as needed. */
+  async ensureAlbums(albums: NewAlbum[]): Promise<Map<string, number>> {
+    if (albums.length === 0) return new Map();
+    const values = {
+      names: albums.map((a) => a.name),
+      sorts: albums.map((a) => a.sortName),
+      artists: albums.map((a) => a.artistId),
+    };
+    await sql`
+      INSERT INTO album (name, sort_name, artist_id)
+      SELECT n.name, n.sort_name, n.artist_id
+      FROM unnest(${values.names}::text[], ${values.sorts}::text[], ${values.artists}::bigint[])
+        AS n(name, sort_name, artist_id)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM album a WHERE a.artist_id = n.artist_id AND a.sort_name = n.sort_name COLLATE "C"
+      )
+      ON CONFLICT (artist_id, sort_name) WHERE spotify_id IS NULL DO NOTHING`.execute(this.db);
+    const { rows } = await sql<{ artist_id: number; sort_name: string; id: number }>`
+      SELECT DISTINCT ON (a.artist_id, a.sort_name) a.artist_id, a.sort_name, a.id
+      FROM unnest(${values.sorts}::text[], ${values.artists}::bigint[]) AS n(sort_name, artist_id)
+      JOIN album a ON a.artist_id = n.artist_id AND a.sort_name = n.sort_name COLLATE "C"
+      ORDER BY a.artist_id, a.sort_name, a.spotify_id IS NULL, a.id`.execute(this.db);
+    return new Map(rows.map((r) => [`${r.artist_id}:${r.sort_name}`, r.id]));
+  }
+
+  /** Creates tracks (and their primary credit) unless a twin exists; returns nothing. */
+  async insertTracks(tracks: NewTrack[]): Promise<void> {
+    if (tracks.length === 0) return;
+    const column = <K extends keyof NewTrack>(key: K) => tracks.map((t) => t[key]);
+    await this.db.transaction().execute(async (trx) => {
+      const inserted = await sql<{ id: number; artist_id: number }>`
+        INSERT INTO track (spotify_id, name, sort_name, artist_id, album_id, duration_ms)
+        SELECT n.spotify_id, n.name, n.sort_name, n.artist_id, n.album_id, n.duration_ms
+        FROM unnest(
+          ${column('spotifyId')}::text[], ${column('name')}::text[], ${column('sortName')}::text[],
+          ${column('artistId')}::bigint[], ${column('albumId')}::bigint[], ${column('durationMs')}::int[]
+        ) AS n(spotify_id, name, sort_name, artist_id, album_id, duration_ms)
+        WHERE n.spotify_id IS NOT NULL OR NOT EXISTS (
+          SELECT 1 FROM track t WHERE t.artist_id = n.artist_id AND t.sort_name = n.sort_name COLLATE "C"
+        )
+        ON CONFLICT DO NOTHING
+        RETURNING id, artist_id`.execute(trx);
+      if (inserted.rows.length === 0) return;
+      await trx
+        .insertInto('track_artist')
+        .values(inserted.rows.map((t) => ({ track_id: t.id, position: 0, artist_id: t.artist_id })))
+        .execute();
+    });
+  }
+}

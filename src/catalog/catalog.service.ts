@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { sortKey } from '../db/sort-key.js';
+import { CatalogRepository } from './catalog.repository.js';
+import { metadataKey, type TrackMetadata } from './track-metadata.js';
+
+/**
+ * Turns what sources say about tracks into catalog track ids, creating what
+ * is missing, a constant number of queries per batch. A Spotify id names a
+ * track exactly; without one a track is matched by its primary artist and
+ * name (normalised), preferring a resolved track, else kept unresolved.
+ */
+@Injectable()
+export class CatalogService {
+  constructor(private readonly catalog: CatalogRepository) {}
+
+  /** Catalog track ids, in the order of `tracks`. */
+  async resolveTracks(tracks: readonly TrackMetadata[]): Promise<number[]> {
+    const distinct = new Map(tracks.map((t) => [metadataKey(t), t]));
+    let found = await this.lookup([...distinct.values()]);
+    const missing = [...distinct.entries()].filter(([key]) => !found.has(key)).map(([, t]) => t);
+    if (missing.length > 0) {
+      await this.create(missing);
+      found = await this.lookup([...distinct.values()]);
+    }
+    return tracks.map((t) => {
+      const id = found.get(metadataKey(t));
+      if (id === undefined) throw new Error(`Track ${metadataKey(t)} was not created`);
+      return id;
+    });
+  }
+
+  private async lookup(tracks: TrackMetadata[]): Promise<Map<string, number>> {
+    const spotifyIds = tracks.flatMap((t) => (t.spotifyId ? [t.spotifyId] : []));
+    const nameKeys = tracks
+      .filter((t) => !t.spotifyId)
+      .map((t) => ({ artistSort: sortKey(t.artistName), trackSort: sortKey(t.trackName) }));
+    const [bySpotifyId, byName] = await Promise.all([
+      this.catalog.tracksBySpotifyId(spotifyIds),
+      this.catalog.tracksByName(nameKeys),
+    ]);
+    const found = new Map<string, number>();
+    for (const [spotifyId, id] of bySpotifyId) found.set(`spotify:${spotifyId}`, id);
+    for (const row of byName) found.set(`name:${row.artist_sort}\u001f${row.track_sort}`, row.id);
+    return found;
+  }
+
+  private async create(tracks: TrackMetadata[]): Promise<void> {
+    const artistIds = await this.catalog.ensureArtists(
+      distinctBy(
+        tracks.map((t) => ({ name: t.artistName, sortName: sortKey(t.artistName) })),
+        (a) => a.sortName,
+      ),
+    );
+    const artistOf = (t: TrackMetadata) => artistIds.get(sortKey(t.artistName))!;
+    const albumIds = await this.catalog.ensureAlbums(
+      distinctBy(
+        tracks.flatMap((t) =>
+          t.albumName
+            ? [{ name: t.albumName, sortName: sortKey(t.albumName), artistId: artistOf(t) }]
+            : [],
+        ),
+        (a) => `${a.artistId}:${a.sortName}`,
+      ),
+    );
+    await this.catalog.insertTracks(
+      tracks.map((t) => ({
+        spotifyId: t.spotifyId ?? null,
+        name: t.trackName,
+        sortName: sortKey(t.trackName),
+        artistId: artistOf(t),
+        albumId: t.albumName
+          ? (albumIds.get(`${artistOf(t)}:${sortKey(t.albumName)}`) ?? null)
+          : null,
+        durationMs: t.durationMs ?? null,
+      })),
+    );
+  }
+}
+
+function distinctBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [key(item), item])).values()];
+}

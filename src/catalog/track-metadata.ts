@@ -1,0 +1,17 @@
+import { sortKey } from '../db/sort-key.js';
+
+/** What a source tells about a track; a Spotify id when it has one. */
+export interface TrackMetadata {
+  spotifyId?: string | undefined;
+  artistName: string;
+  trackName: string;
+  albumName?: string | undefined;
+  durationMs?: number | undefined;
+}
+
+/** Two metadata with the same key stand for the same catalog track. */
+export function metadataKey(track: TrackMetadata): string {
+  return track.spotifyId
+    ? `spotify:${track.spotifyId}`
+    : `name:${sortKey(track.artistName)}\u001f${sortKey(track.trackName)}`;
+}

@@ -1,0 +1,81 @@
+import type { PlaySource } from '../db/schema.js';
+import { SAME_SOURCE_SKEW_MS, isCoarse } from './play-sources.js';
+
+export interface PlayToRecord {
+  trackId: number;
+  /** when the play ended */
+  playedAt: Date;
+  msPlayed: number;
+  source: PlaySource;
+  /** set by sources that decide themselves (a scrobble is a listen); else the user's threshold decides */
+  skipped?: boolean | undefined;
+  reasonStart?: string | null | undefined;
+  reasonEnd?: string | null | undefined;
+}
+
+export interface PreparedPlay {
+  userTrackId: number;
+  playedAt: Date;
+  msPlayed: number;
+  source: PlaySource;
+  skipped: boolean;
+  reasonStart: string | null;
+  reasonEnd: string | null;
+  /**
+   * Plays of one group may be the same real plays as existing ones: the group
+   * adds only its surplus over the existing plays that match any of it. A
+   * precise play is a group of its own; a coarse source's plays of one track
+   * in one minute form one group.
+   */
+  group: number;
+}
+
+/**
+ * Readies a batch for recording: drops repeats within the batch (a precise
+ * play delivered twice), groups coarse plays per (track, minute), and spreads
+ * a group's plays by a millisecond each so they stay distinct rows.
+ */
+export function prepareBatch(
+  plays: readonly PlayToRecord[],
+  userTrackIdOf: (trackId: number) => number,
+  playThresholdMs: number,
+): PreparedPlay[] {
+  const sorted = [...plays].sort(
+    (a, b) => a.trackId - b.trackId || a.playedAt.getTime() - b.playedAt.getTime(),
+  );
+  const prepared: PreparedPlay[] = [];
+  let group = 0;
+  let previous: { play: PlayToRecord; prepared: PreparedPlay } | undefined;
+  for (const play of sorted) {
+    const sameTrack = previous?.play.trackId === play.trackId;
+    if (sameTrack && !isCoarse(play.source) && isRedelivery(previous!.play, play)) continue;
+    const joinsGroup =
+      sameTrack &&
+      isCoarse(play.source) &&
+      previous!.play.source === play.source &&
+      previous!.play.playedAt.getTime() === play.playedAt.getTime();
+    if (!joinsGroup) group++;
+    const offset = joinsGroup ? previous!.prepared.playedAt.getTime() + 1 : play.playedAt.getTime();
+    const row: PreparedPlay = {
+      userTrackId: userTrackIdOf(play.trackId),
+      playedAt: new Date(offset),
+      msPlayed: play.msPlayed,
+      source: play.source,
+      skipped: play.skipped ?? play.msPlayed < playThresholdMs,
+      reasonStart: play.reasonStart ?? null,
+      reasonEnd: play.reasonEnd ?? null,
+      group,
+    };
+    prepared.push(row);
+    previous = { play, prepared: row };
+  }
+  return prepared;
+}
+
+/** The same precise play twice in one batch (export files repeat rows). */
+function isRedelivery(a: PlayToRecord, b: PlayToRecord): boolean {
+  if (isCoarse(a.source)) return false;
+  const apart = Math.abs(b.playedAt.getTime() - a.playedAt.getTime());
+  const later = b.playedAt >= a.playedAt ? b : a;
+  return apart <= Math.min(SAME_SOURCE_SKEW_MS, Math.max(1, later.msPlayed / 2));
+}

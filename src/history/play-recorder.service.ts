@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { LibraryRepository } from '../library/library.repository.js';
+import { AggregatesRepository } from '../stats/aggregates.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { HistoryRepository } from './history.repository.js';
+import { prepareBatch, type PlayToRecord, type PreparedPlay } from './play-batch.js';
+
+export interface RecordResult {
+  /** plays written now */
+  inserted: number;
+  /** plays already known (or repeated within the batch) */
+  duplicates: number;
+}
+
+const NO_PARTITION = '23514';
+const ATTEMPTS = 3;
+
+/**
+ * The one path through which plays enter: each play is recorded exactly once
+ * however often it arrives, and every counter moves by what was actually
+ * inserted, in the same transaction, with a constant number of queries per
+ * batch. One user's writers take turns (advisory lock); different users'
+ * writers run side by side.
+ */
+@Injectable()
+export class PlayRecorder {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly users: UsersRepository,
+    private readonly library: LibraryRepository,
+    private readonly history: HistoryRepository,
+    private readonly aggregates: AggregatesRepository,
+  ) {}
+
+  async record(userId: number, plays: readonly PlayToRecord[]): Promise<RecordResult> {
+    if (plays.length === 0) return { inserted: 0, duplicates: 0 };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recordOnce(userId, plays);
+      } catch (error) {
+        // A month moved to the archive between reading the layout and inserting: read it again.
+        const code = (error as { code?: string }).code;
+        if (code !== NO_PARTITION || attempt >= ATTEMPTS || !isPartitionRouting(error)) throw error;
+      }
+    }
+  }
+
+  private recordOnce(userId: number, plays: readonly PlayToRecord[]): Promise<RecordResult> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.history.lockForRecording(trx, userId);
+      const threshold = await this.users.playThreshold(trx, userId);
+      const userTracks = await this.library.ensureUserTracks(trx, userId, firstPlays(plays));
+      await this.aggregates.changeTrackCounts(
+        trx,
+        userId,
+        userTracks.filter((t) => t.added).map((t) => t.trackId),
+        1,
+      );
+      const userTrackIdOf = new Map(userTracks.map((t) => [t.trackId, t.userTrackId]));
+      const prepared = prepareBatch(plays, (trackId) => userTrackIdOf.get(trackId)!, threshold);
+      const matches = await this.history.countMatches(trx, userId, prepared);
+      const fresh = surplus(prepared, matches);
+      const inserted = await this.history.insert(
+        trx,
+        userId,
+        fresh,
+        await this.history.hotStart(trx),
+      );
+      await this.aggregates.addPlays(trx, userId, inserted);
+      return { inserted: inserted.length, duplicates: plays.length - inserted.length };
+    });
+  }
+}
+
+/** Each group keeps only its plays beyond the existing ones that match it: the latest ones. */
+function surplus(plays: PreparedPlay[], matches: Map<number, number>): PreparedPlay[] {
+  const seen = new Map<number, number>();
+  return plays.filter((play) => {
+    const position = seen.get(play.group) ?? 0;
+    seen.set(play.group, position + 1);
+    return position >= (matches.get(play.group) ?? 0);
+  });
+}
+
+/** The first time each track was played in the batch: when a new track joins the library. */
+function firstPlays(plays: readonly PlayToRecord[]) {
+  const first = new Map<number, Date>();
+  for (const play of plays) {
+    const seen = first.get(play.trackId);
+    if (!seen || play.playedAt < seen) first.set(play.trackId, play.playedAt);
+  }
+  return [...first].map(([trackId, addedAt]) => ({ trackId, addedAt }));
+}
+
+function isPartitionRouting(error: unknown): boolean {
+  return error instanceof Error && /no partition of relation/.test(error.message);
+}

@@ -1,0 +1,22 @@
+import type { PlaySource } from '../db/schema.js';
+
+/**
+ * How exactly each source knows when a play ended. A play's true end lies in
+ * [played_at, played_at + precision]: account data gives only the minute
+ * (truncated), ListenBrainz a start in seconds plus a duration.
+ */
+export const SOURCE_PRECISION_MS: Record<PlaySource, number> = {
+  spotify_export: 0,
+  spotify_recent: 0,
+  generator: 0,
+  listenbrainz: 1_000,
+  spotify_account_export: 60_000,
+};
+
+/** Clock skew allowed between two sources' records of one play. */
+export const CROSS_SOURCE_SKEW_MS = 60_000;
+/** Rounding allowed between two deliveries of one play by the same source. */
+export const SAME_SOURCE_SKEW_MS = 1_000;
+
+/** A source whose plays are located to the minute or worse: matched by counting. */
+export const isCoarse = (source: PlaySource): boolean => SOURCE_PRECISION_MS[source] >= 60_000;

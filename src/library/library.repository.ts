@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+
+export interface TrackToAdd {
+  trackId: number;
+  /** when the user saved it, or first played it */
+  addedAt: Date;
+}
+
+export interface UserTrackRef {
+  trackId: number;
+  userTrackId: number;
+  /** false when the user already had it */
+  added: boolean;
+}
+
+/** Library membership: which catalog tracks a user has (user_track rows). */
+@Injectable()
+export class LibraryRepository {
+  /**
+   * Adds the tracks the user does not have yet, with their sort keys copied
+   * from the catalog; a track the user has keeps it, its added_at moving
+   * earlier if this one is (an older play imported later).
+   */
+  async ensureUserTracks(
+    trx: Transaction<DB>,
+    userId: number,
+    tracks: readonly TrackToAdd[],
+  ): Promise<UserTrackRef[]> {
+    if (tracks.length === 0) return [];
+    const { rows } = await sql<{ track_id: number; id: number; added: boolean }>`
+      INSERT INTO user_track (user_id, track_id, added_at, title_sort, artist_sort, album_sort, duration_ms)
+      SELECT ${userId}, t.id, n.added_at, t.sort_name, a.sort_name, al.sort_name, t.duration_ms
+      FROM unnest(${tracks.map((t) => t.trackId)}::bigint[], ${tracks.map((t) => t.addedAt)}::timestamptz[])
+        AS n(track_id, added_at)
+      JOIN track t ON t.id = n.track_id
+      JOIN artist a ON a.id = t.artist_id
+      LEFT JOIN album al ON al.id = t.album_id
+      ORDER BY t.id
+      ON CONFLICT (user_id, track_id) DO UPDATE
+        SET added_at = LEAST(user_track.added_at, excluded.added_at)
+      RETURNING track_id, id, (xmax = 0) AS added`.execute(trx);
+    return rows.map((r) => ({ trackId: r.track_id, userTrackId: r.id, added: r.added }));
+  }
+}

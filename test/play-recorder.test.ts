@@ -1,0 +1,156 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PlayRecorder } from '../src/history/play-recorder.service.js';
+import type { PlayToRecord } from '../src/history/play-batch.js';
+import { AggregatesAuditRepository } from '../src/stats/aggregates-audit.repository.js';
+import { useTestApp } from './support/app.js';
+import { describeEachEngine } from './support/databases.js';
+import { newTrack, newUser } from './support/factories.js';
+
+const at = (iso: string) => new Date(iso);
+
+describeEachEngine('recording plays', (t) => {
+  const server = useTestApp(t);
+  let userId: number;
+  let song: Awaited<ReturnType<typeof newTrack>>;
+  const recorder = () => server.app.get(PlayRecorder);
+  const record = (plays: PlayToRecord[]) => recorder().record(userId, plays);
+  const play = (playedAt: string, extra: Partial<PlayToRecord> = {}): PlayToRecord => ({
+    trackId: song.track.id,
+    playedAt: at(playedAt),
+    msPlayed: 180_000,
+    source: 'spotify_export',
+    ...extra,
+  });
+  const userTrack = () =>
+    t.db
+      .selectFrom('user_track')
+      .select(['play_count', 'skip_count', 'ms_played', 'last_played_at', 'added_at'])
+      .where('user_id', '=', userId)
+      .where('track_id', '=', song.track.id)
+      .executeTakeFirstOrThrow();
+  const noDrift = async () =>
+    expect((await server.app.get(AggregatesAuditRepository).findDrift(userId)).drift).toEqual([]);
+
+  beforeEach(async () => {
+    userId = (await newUser(t.db)).id;
+    song = await newTrack(t.db, { name: 'Jóga', artist: 'Björk', album: 'Homogenic' });
+  });
+
+  it('records a batch once and moves every counter by it', async () => {
+    const batch = [
+      play('2024-03-01T10:00:00Z'),
+      play('2024-03-02T10:00:00Z'),
+      play('2024-03-03T10:00:00Z', { msPlayed: 10_000 }),
+    ];
+    expect(await record(batch)).toEqual({ inserted: 3, duplicates: 0 });
+    expect(await userTrack()).toMatchObject({
+      play_count: 2,
+      skip_count: 1,
+      ms_played: 370_000,
+      last_played_at: at('2024-03-02T10:00:00Z'),
+      added_at: at('2024-03-01T10:00:00Z'),
+    });
+    const artist = await t.db
+      .selectFrom('user_artist')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    expect(artist).toMatchObject({
+      artist_id: song.artist.id,
+      track_count: 1,
+      play_count: 2,
+      ms_played: 370_000,
+      last_played_at: at('2024-03-02T10:00:00Z'),
+    });
+    const album = await t.db
+      .selectFrom('user_album')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    expect(album).toMatchObject({ album_id: song.album.id, track_count: 1, play_count: 2 });
+
+    expect(await record(batch)).toEqual({ inserted: 0, duplicates: 3 });
+    expect((await userTrack()).play_count).toBe(2);
+    await noDrift();
+  });
+
+  it('counts a row the export repeats once', async () => {
+    const row = play('2024-03-01T10:00:00Z');
+    expect(await record([row, { ...row }, { ...row }])).toEqual({ inserted: 1, duplicates: 2 });
+    await noDrift();
+  });
+
+  it('never collapses a short track on repeat', async () => {
+    const short = { msPlayed: 31_000 };
+    const batch = [0, 31, 62, 93].map((s) =>
+      play(new Date(Date.UTC(2024, 2, 1, 10, 0, s)).toISOString(), short),
+    );
+    expect(await record(batch)).toEqual({ inserted: 4, duplicates: 0 });
+    expect(await record(batch)).toEqual({ inserted: 0, duplicates: 4 });
+    expect((await userTrack()).play_count).toBe(4);
+  });
+
+  it('knows a polled play that the export brings again, seconds apart', async () => {
+    await record([play('2024-03-01T10:00:03.500Z', { source: 'spotify_recent' })]);
+    expect(await record([play('2024-03-01T10:00:00Z')])).toEqual({ inserted: 0, duplicates: 1 });
+    expect(await record([play('2024-03-01T10:07:00Z')])).toEqual({ inserted: 1, duplicates: 0 });
+    await noDrift();
+  });
+
+  describe('account data, which only knows the minute', () => {
+    const minute = (iso: string, ms = 180_000) =>
+      play(iso, { source: 'spotify_account_export', msPlayed: ms });
+
+    it('matches a precise play within that minute', async () => {
+      await record([play('2024-03-01T10:03:25Z')]);
+      expect(await record([minute('2024-03-01T10:03:00Z')])).toEqual({
+        inserted: 0,
+        duplicates: 1,
+      });
+    });
+
+    it('adds only the surplus when a minute holds more plays than are known', async () => {
+      await record([play('2024-03-01T10:03:25Z', { msPlayed: 20_000 })]);
+      const twoInOneMinute = [
+        minute('2024-03-01T10:03:00Z', 20_000),
+        minute('2024-03-01T10:03:00Z', 20_000),
+      ];
+      expect(await record(twoInOneMinute)).toEqual({ inserted: 1, duplicates: 1 });
+      expect(await record(twoInOneMinute)).toEqual({ inserted: 0, duplicates: 2 });
+      expect((await userTrack()).skip_count).toBe(2);
+      await noDrift();
+    });
+  });
+
+  it('writes an old play to the archive and finds it there again', async () => {
+    expect(await record([play('2015-06-01T12:00:00Z')])).toEqual({ inserted: 1, duplicates: 0 });
+    const archived = await t.db
+      .selectFrom('play_history_archive')
+      .select('played_at')
+      .where('user_id', '=', userId)
+      .execute();
+    expect(archived).toEqual([{ played_at: at('2015-06-01T12:00:00Z') }]);
+    expect(await record([play('2015-06-01T12:00:00Z')])).toEqual({ inserted: 0, duplicates: 1 });
+    await noDrift();
+  });
+
+  it('honours the user play threshold', async () => {
+    await t.db
+      .updateTable('user_settings')
+      .set({ play_threshold_ms: 5_000 })
+      .where('user_id', '=', userId)
+      .execute();
+    await record([play('2024-03-01T10:00:00Z', { msPlayed: 10_000 })]);
+    expect(await userTrack()).toMatchObject({ play_count: 1, skip_count: 0 });
+  });
+
+  it('keeps users apart', async () => {
+    const other = await newUser(t.db);
+    await record([play('2024-03-01T10:00:00Z')]);
+    expect(await recorder().record(other.id, [play('2024-03-01T10:00:00Z')])).toEqual({
+      inserted: 1,
+      duplicates: 0,
+    });
+    await noDrift();
+  });
+});
