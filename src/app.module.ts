@@ -11,6 +11,7 @@ import type { Database } from './db/database.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { ScrobblerModule } from './scrobbler/scrobbler.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -30,6 +31,7 @@ export class AppModule {
         HealthModule,
         HistoryModule,
         StatsModule,
+        ScrobblerModule,
         CliBridgeModule,
       ],
       providers: [{ provide: APP_PIPE, useClass: ZodValidationPipe }],

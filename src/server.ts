@@ -23,6 +23,14 @@ export async function createServer(
     new FastifyAdapter({ loggerInstance: logger, bodyLimit: JSON_BODY_LIMIT }),
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  // A route may raise its body limit with @RouteConfig({ bodyLimit }).
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      const config: { bodyLimit?: unknown } | undefined = route.config;
+      if (typeof config?.bodyLimit === 'number') route.bodyLimit = config.bodyLimit;
+    });
   app.setGlobalPrefix('api');
   // Registered on the app (not as APP_FILTER) so the router's 404s get the same shape.
   app.useGlobalFilters(new HttpErrorFilter());

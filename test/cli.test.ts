@@ -8,10 +8,11 @@ import { runCli } from '../src/cli/program.js';
 import { CliBridgeAuth } from '../src/cli/cli-bridge-auth.js';
 import { createLogger } from '../src/common/logging/logger.js';
 import { DataDirLock } from '../src/db/data-dir-lock.js';
-import { openPGlite, pgliteDataDir } from '../src/db/database.js';
+import { openPGlite, pgliteDataDir, type Database } from '../src/db/database.js';
 import { createServer } from '../src/server.js';
 import { testConfig } from './support/app.js';
 import { createTestDatabase, postgresAvailable } from './support/databases.js';
+import { newUser, newUserTrack } from './support/factories.js';
 import { databaseUrl } from './support/test-env.js';
 
 interface CliRun {
@@ -120,18 +121,56 @@ describe('spotlib CLI on the embedded database', () => {
 });
 
 describe.skipIf(!postgresAvailable())('spotlib CLI on PostgreSQL', () => {
+  let database: Database;
+  let drop: () => Promise<void>;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    ({ database, drop } = await createTestDatabase('postgres'));
+    const { rows } = await database.executeSql('SELECT current_database() AS name');
+    const name = (rows[0] as { name: string }).name;
+    env = { DATABASE_URL: databaseUrl(inject('testEnvironment').postgres!.url, name) };
+  });
+  afterAll(async () => {
+    await drop();
+  });
+
   it('works on the server of DATABASE_URL', async () => {
-    const { database, drop } = await createTestDatabase('postgres');
-    try {
-      const name = (await database.executeSql('SELECT current_database() AS name')).rows[0] as {
-        name: string;
-      };
-      const url = databaseUrl(inject('testEnvironment').postgres!.url, name.name);
-      const run = await spotlib({ DATABASE_URL: url }, 'db', 'status', '--json');
-      expect(run.code).toBe(0);
-      expect(run.json).toMatchObject({ current: LATEST_MIGRATION, pending: [] });
-    } finally {
-      await drop();
-    }
+    const run = await spotlib(env, 'db', 'status', '--json');
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ current: LATEST_MIGRATION, pending: [] });
+  });
+
+  it('creates an API token for the current user', async () => {
+    const run = await spotlib(env, 'token', 'create', '--json');
+    expect(run.code).toBe(0);
+    expect(run.json.token).toMatch(/^slt_[A-Za-z0-9_-]{43}$/);
+    const stored = await database.db.selectFrom('api_token').select('token_hint').execute();
+    expect(stored).toEqual([{ token_hint: (run.json.token as string).slice(-4) }]);
+  });
+
+  it('exits 1 from stats verify when an aggregate drifted, 0 after stats rebuild', async () => {
+    const user = await newUser(database.db);
+    await newUserTrack(database.db, user.id);
+    // The factory skips the membership counts: rebuild makes them right first.
+    expect((await spotlib(env, 'stats', 'rebuild', '--json')).code).toBe(0);
+    expect((await spotlib(env, 'stats', 'verify', '--json')).json).toMatchObject({ drift: 0 });
+    await database.db.updateTable('user_track').set({ skip_count: 3 }).execute();
+
+    const drifted = await spotlib(env, 'stats', 'verify', '--json');
+    expect(drifted.code).toBe(1);
+    expect(drifted.json).toMatchObject({ drift: 1 });
+
+    const rebuilt = await spotlib(env, 'stats', 'rebuild', '--user', String(user.id), '--json');
+    expect(rebuilt.code).toBe(0);
+    const clean = await spotlib(env, 'stats', 'verify');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout.at(-1)).toMatch(/ 0 drifted$/);
+  });
+
+  it('refuses a --user that does not exist', async () => {
+    const run = await spotlib(env, 'token', 'create', '--user', '999999', '--json');
+    expect(run.code).toBe(1);
+    expect(run.json).toEqual({ error: 'user_not_found', message: 'No user with id 999999' });
   });
 });

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { UsersModule } from '../users/users.module.js';
+import { ApiTokenRepository } from './api-token.repository.js';
+import { ApiTokenService } from './api-token.service.js';
 import { LocalUserService } from './local-user.service.js';
 import { UserGuard } from './user.guard.js';
 
 @Module({
   imports: [UsersModule],
-  providers: [LocalUserService, { provide: APP_GUARD, useClass: UserGuard }],
-  exports: [LocalUserService],
+  providers: [
+    LocalUserService,
+    ApiTokenRepository,
+    ApiTokenService,
+    { provide: APP_GUARD, useClass: UserGuard },
+  ],
+  exports: [LocalUserService, ApiTokenService],
 })
 export class AuthModule {}

@@ -15,7 +15,7 @@ export class CatalogService {
 
   /** Catalog track ids, in the order of `tracks`. */
   async resolveTracks(tracks: readonly TrackMetadata[]): Promise<number[]> {
-    const distinct = new Map(tracks.map((t) => [metadataKey(t), t]));
+    const distinct = new Map(distinctBy(tracks, metadataKey).map((t) => [metadataKey(t), t]));
     let found = await this.lookup([...distinct.values()]);
     const missing = [...distinct.entries()].filter(([key]) => !found.has(key)).map(([, t]) => t);
     if (missing.length > 0) {
@@ -77,6 +77,9 @@ export class CatalogService {
   }
 }
 
-function distinctBy<T>(items: T[], key: (item: T) => string): T[] {
-  return [...new Map(items.map((item) => [key(item), item])).values()];
+/** The first item of each key: the spelling a track was first seen with wins. */
+function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const first = new Map<string, T>();
+  for (const item of items) if (!first.has(key(item))) first.set(key(item), item);
+  return [...first.values()];
 }

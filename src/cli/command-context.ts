@@ -10,6 +10,7 @@ export function createCommandContext(
 ): CommandContext {
   return {
     get,
+    userId,
     user: async () => {
       if (userId === undefined) return get(LocalUserService).get();
       const user = await get(UsersRepository).findById(userId);

@@ -7,6 +7,8 @@ export interface CommandContext {
   get<T>(type: Type<T>): T;
   /** The user the command acts for (`--user`, else the local user). */
   user(): Promise<AuthUser>;
+  /** `--user` as given, for commands that act on every user without it. */
+  userId: number | undefined;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface CommandDefinition<Args, Result extends object> {
   args: z.ZodType<Args>;
   run(ctx: CommandContext, args: Args): Promise<Result>;
   render(result: Result): string;
+  /** A result that should end the process with exit code 1 (drift found, ...). */
+  failed?(result: Result): boolean;
 }
 
 /** A command as the runner sees it: arguments checked inside, result as plain JSON. */
@@ -26,6 +30,7 @@ export interface CliCommand {
   description: string;
   run(ctx: CommandContext, rawArgs: unknown): Promise<object>;
   render(result: object): string;
+  failed(result: object): boolean;
 }
 
 export function defineCommand<Args, Result extends object>(
@@ -43,6 +48,7 @@ export function defineCommand<Args, Result extends object>(
     },
     // The result is what run() returned, possibly after a JSON round trip through the server.
     render: (result) => definition.render(result as Result),
+    failed: (result) => definition.failed?.(result as Result) ?? false,
   };
 }
 

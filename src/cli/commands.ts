@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ApiTokenService } from '../auth/api-token.service.js';
 import { SchemaService } from '../db/schema.service.js';
+import { StatsAuditService } from '../stats/stats-audit.service.js';
 import { defineCommand, type CliCommand } from './command.js';
 
 /** Every command the CLI knows, by name ("group.action"). */
@@ -32,6 +34,40 @@ export const commands: Record<string, CliCommand> = {
         ),
         r.pending.length ? `${r.pending.length} pending` : 'Up to date',
       ].join('\n'),
+  }),
+  'token.create': defineCommand({
+    description: 'Create an API token for the current user (scrobblers, scripts)',
+    args: z.object({}),
+    run: async (ctx) => {
+      const created = await ctx.get(ApiTokenService).create(await ctx.user());
+      return { token: created.token, id: created.id };
+    },
+    render: (r) =>
+      [
+        r.token,
+        'Keep it secret: it is shown once. ListenBrainz scrobblers take it as their token,',
+        'with http://<this server>/api/listenbrainz as the server URL.',
+      ].join('\n'),
+  }),
+  'stats.verify': defineCommand({
+    description: 'Recount every aggregate from history and report drift (exit 1 on any)',
+    args: z.object({}),
+    run: (ctx) => ctx.get(StatsAuditService).verify(ctx.userId),
+    render: (r) =>
+      [
+        ...r.items.map(
+          (d) =>
+            `${d.aggregate} user ${d.user_id} #${d.key}: stored [${d.stored}] expected [${d.expected}]`,
+        ),
+        `${r.checked} aggregates checked, ${r.drift} drifted`,
+      ].join('\n'),
+    failed: (r) => r.drift > 0,
+  }),
+  'stats.rebuild': defineCommand({
+    description: 'Rewrite aggregates from history (all users, or --user)',
+    args: z.object({}),
+    run: (ctx) => ctx.get(StatsAuditService).rebuild(ctx.userId),
+    render: (r) => `Rebuilt the aggregates of ${r.users} users (${r.repaired} rows had drifted)`,
   }),
 };
 

@@ -34,6 +34,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       ...(options.user === undefined ? {} : { userId: options.user }),
     });
     io.stdout(options.json ? JSON.stringify(result) : command.render(result));
+    if (command.failed(result)) exitCode = 1;
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -23,7 +23,7 @@ const historyTable = (table: string) => [
       REFERENCES user_track (user_id, id) ON DELETE CASCADE
   ) PARTITION BY RANGE (played_at)`,
   // The timeline and every time-range query of one user.
-  `CREATE INDEX ${table}_user_played_idx ON ${table} (user_id, played_at)`,
+  `CREATE INDEX ${table}_user_played_idx ON ${table} (user_id, played_at, user_track_id)`,
 ];
 
 export const history: Migration = {
