@@ -3,13 +3,16 @@ import { CatalogModule } from '../catalog/catalog.module.js';
 import { LibraryModule } from '../library/library.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { HistoryController } from './history.controller.js';
 import { HistoryRepository } from './history.repository.js';
+import { HistoryService } from './history.service.js';
 import { PartitionUpkeepService } from './partition-upkeep.service.js';
 import { PlayRecorder } from './play-recorder.service.js';
 
 @Module({
   imports: [UsersModule, CatalogModule, LibraryModule, StatsModule],
-  providers: [PartitionUpkeepService, HistoryRepository, PlayRecorder],
+  controllers: [HistoryController],
+  providers: [HistoryService, PartitionUpkeepService, HistoryRepository, PlayRecorder],
   exports: [PlayRecorder, HistoryRepository],
 })
 export class HistoryModule {}

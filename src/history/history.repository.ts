@@ -26,6 +26,26 @@ const precisionOf = (column: string) =>
 
 const ms = (expression: ReturnType<typeof sql>) => sql`(${expression} * interval '1 millisecond')`;
 
+export interface PlayRow {
+  played_at: Date;
+  user_track_id: number;
+  ms_played: number;
+  skipped: boolean;
+  source: string;
+  track_name: string;
+  artist_id: number;
+  artist_name: string;
+  album_id: number | null;
+  album_name: string | null;
+}
+
+export interface PlayRange {
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** the (played_at, user_track_id) of the last row of the previous page */
+  before?: readonly [Date, number] | undefined;
+}
+
 @Injectable()
 export class HistoryRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -86,6 +106,34 @@ export class HistoryRepository {
       ) m ON true
       GROUP BY b.grp`.execute(trx);
     return new Map(rows.map((r) => [r.grp, r.matched]));
+  }
+
+  /**
+   * A user's plays, newest first, from the hot table and the archive alike.
+   * Each table gives its newest rows through (user_id, played_at,
+   * user_track_id) read backwards; the union keeps the first `limit`.
+   */
+  async listPlays(userId: number, range: PlayRange, limit: number): Promise<PlayRow[]> {
+    const newest = (table: 'play_history' | 'play_history_archive') => sql`(
+      SELECT user_track_id, played_at, ms_played, skipped, source FROM ${sql.table(table)}
+      WHERE user_id = ${userId}
+        ${range.from ? sql`AND played_at >= ${range.from}` : sql``}
+        ${range.to ? sql`AND played_at < ${range.to}` : sql``}
+        ${range.before ? sql`AND (played_at, user_track_id) < (${range.before[0]}, ${range.before[1]})` : sql``}
+      ORDER BY played_at DESC, user_track_id DESC
+      LIMIT ${limit})`;
+    const { rows } = await sql<PlayRow>`
+      SELECT h.played_at, h.user_track_id, h.ms_played, h.skipped, h.source::text AS source,
+        t.name AS track_name, ar.id AS artist_id, ar.name AS artist_name,
+        al.id AS album_id, al.name AS album_name
+      FROM (${newest('play_history')} UNION ALL ${newest('play_history_archive')}) h
+      JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = h.user_track_id
+      JOIN track t ON t.id = ut.track_id
+      JOIN artist ar ON ar.id = t.artist_id
+      LEFT JOIN album al ON al.id = t.album_id
+      ORDER BY h.played_at DESC, h.user_track_id DESC
+      LIMIT ${limit}`.execute(this.db);
+    return rows;
   }
 
   /** Inserts plays into the table that holds their month; returns the rows actually inserted. */
