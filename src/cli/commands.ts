@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiTokenService } from '../auth/api-token.service.js';
+import { PlayHistoryArchiver } from '../db/partitions.js';
 import { SchemaService } from '../db/schema.service.js';
 import { StatsAuditService } from '../stats/stats-audit.service.js';
 import { defineCommand, type CliCommand } from './command.js';
@@ -68,6 +69,18 @@ export const commands: Record<string, CliCommand> = {
     args: z.object({}),
     run: (ctx) => ctx.get(StatsAuditService).rebuild(ctx.userId),
     render: (r) => `Rebuilt the aggregates of ${r.users} users (${r.repaired} rows had drifted)`,
+  }),
+  'history.archive': defineCommand({
+    description: 'Move months older than HISTORY_HOT_MONTHS to the archive (also runs daily)',
+    args: z.object({}),
+    run: (ctx) => ctx.get(PlayHistoryArchiver).archive(),
+    render: (r) =>
+      [
+        r.resumed.length ? `Finished interrupted moves: ${r.resumed.join(', ')}` : '',
+        r.moved.length ? `Archived ${r.moved.join(', ')}` : 'Nothing to archive',
+      ]
+        .filter(Boolean)
+        .join('\n'),
   }),
 };
 

@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/config.js';
 import { Database } from './database.js';
 import { InstanceSecretRepository } from './instance-secret.repository.js';
 import { Migrator } from './migrator.js';
-import { PlayHistoryPartitions } from './partitions.js';
+import { PlayHistoryArchiver, PlayHistoryPartitions } from './partitions.js';
 import { SchemaService } from './schema.service.js';
 
 /**
@@ -28,6 +28,12 @@ export class DatabaseModule {
           useFactory: (config: AppConfig) =>
             new PlayHistoryPartitions(database.db, config.historyHotMonths),
         },
+        {
+          provide: PlayHistoryArchiver,
+          inject: [PlayHistoryPartitions],
+          useFactory: (partitions: PlayHistoryPartitions) =>
+            new PlayHistoryArchiver(database.db, partitions),
+        },
         InstanceSecretRepository,
         SchemaService,
       ],
@@ -36,6 +42,12 @@ export class DatabaseModule {
         Kysely,
         Migrator,
         PlayHistoryPartitions,
+        {
+          provide: PlayHistoryArchiver,
+          inject: [PlayHistoryPartitions],
+          useFactory: (partitions: PlayHistoryPartitions) =>
+            new PlayHistoryArchiver(database.db, partitions),
+        },
         InstanceSecretRepository,
         SchemaService,
       ],

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { ArchiveMoveStep, DB } from './schema.js';
 
 /** Spotify launched in October 2008; no play can be older than this month. */
 export const FIRST_HISTORY_MONTH = { year: 2008, month: 1 };
@@ -55,10 +55,11 @@ export class PlayHistoryPartitions {
       WHERE p.relname IN ('play_history', 'play_history_archive')
         AND p.relnamespace = current_schema()::regnamespace
       ORDER BY c.relname`.execute(this.db);
-    return rows.map((row) => {
-      const [year, month] = row.name.replace('play_history_', '').split('_').map(Number);
-      return { name: row.name, table: row.parent, year: year!, month: month! };
-    });
+    return rows.map((row) => ({
+      name: row.name,
+      table: row.parent,
+      ...monthOfPartition(row.name),
+    }));
   }
 
   /** The first month that belongs to the hot table at `now`. */
@@ -98,4 +99,98 @@ export class PlayHistoryPartitions {
         FOR VALUES FROM (${sql.lit(from)}) TO (${sql.lit(to)})`.execute(trx);
     });
   }
+}
+
+/**
+ * Moves months older than the hot window from play_history to
+ * play_history_archive: DETACH CONCURRENTLY (writers go on), then ATTACH to
+ * the archive, where the partition's bounds CHECK spares the validation scan.
+ * A metadata change, not a row copy. The two steps cannot share a
+ * transaction, so each move is recorded in history_archive_move and a move
+ * a crash interrupted is finished on the next run.
+ */
+export class PlayHistoryArchiver {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly partitions: PlayHistoryPartitions,
+  ) {}
+
+  async archive(now: Date = new Date()): Promise<{ moved: string[]; resumed: string[] }> {
+    const resumed = await this.resumeInterrupted();
+    const hotStart = monthIndex(this.partitions.hotWindowStart(now));
+    const due = (await this.partitions.list()).filter(
+      (p) => p.table === 'play_history' && monthIndex(p) < hotStart,
+    );
+    for (const partition of due) await this.move(partition);
+    return { moved: due.map((p) => p.name), resumed };
+  }
+
+  private async move(month: Month): Promise<void> {
+    const name = partitionName(month);
+    await this.db
+      .insertInto('history_archive_move')
+      .values({ partition_name: name, step: 'detaching' })
+      .onConflict((oc) =>
+        oc.column('partition_name').doUpdateSet({ step: 'detaching', updated_at: new Date() }),
+      )
+      .execute();
+    await sql`ALTER TABLE play_history DETACH PARTITION ${sql.id(name)} CONCURRENTLY`.execute(
+      this.db,
+    );
+    await this.setStep(name, 'detached');
+    await this.attachToArchive(month);
+  }
+
+  private async resumeInterrupted(): Promise<string[]> {
+    const open = await this.db
+      .selectFrom('history_archive_move')
+      .select('partition_name')
+      .where('step', '!=', 'attached')
+      .execute();
+    for (const { partition_name: name } of open) {
+      const month = monthOfPartition(name);
+      const { rows } = await sql<{ parent: string; pending: boolean }>`
+        SELECT p.relname AS parent, i.inhdetachpending AS pending
+        FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+        WHERE i.inhrelid = ${name}::regclass`.execute(this.db);
+      const state = rows[0];
+      if (state?.parent === 'play_history') {
+        await (
+          state.pending
+            ? sql`ALTER TABLE play_history DETACH PARTITION ${sql.id(name)} FINALIZE`
+            : sql`ALTER TABLE play_history DETACH PARTITION ${sql.id(name)} CONCURRENTLY`
+        ).execute(this.db);
+      }
+      if (state?.parent !== 'play_history_archive') await this.attachToArchive(month);
+      else await this.setStep(name, 'attached');
+    }
+    return open.map((row) => row.partition_name);
+  }
+
+  private async attachToArchive(month: Month): Promise<void> {
+    const name = partitionName(month);
+    const to = monthStart(monthFromIndex(monthIndex(month) + 1));
+    await this.db.transaction().execute(async (trx) => {
+      await sql`ALTER TABLE play_history_archive ATTACH PARTITION ${sql.id(name)}
+        FOR VALUES FROM (${sql.lit(monthStart(month))}) TO (${sql.lit(to)})`.execute(trx);
+      await trx
+        .updateTable('history_archive_move')
+        .set({ step: 'attached', updated_at: new Date() })
+        .where('partition_name', '=', name)
+        .execute();
+    });
+  }
+
+  private async setStep(name: string, step: ArchiveMoveStep): Promise<void> {
+    await this.db
+      .updateTable('history_archive_move')
+      .set({ step, updated_at: new Date() })
+      .where('partition_name', '=', name)
+      .execute();
+  }
+}
+
+export function monthOfPartition(name: string): Month {
+  const [year, month] = name.replace('play_history_', '').split('_').map(Number);
+  return { year: year!, month: month! };
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type Transaction } from 'kysely';
+import { monthOfPartition } from '../db/partitions.js';
 import type { DB } from '../db/schema.js';
 import type { PreparedPlay } from './play-batch.js';
 import { CROSS_SOURCE_SKEW_MS, SAME_SOURCE_SKEW_MS, SOURCE_PRECISION_MS } from './play-sources.js';
@@ -63,11 +64,11 @@ export class HistoryRepository {
   async hotStart(db: Kysely<DB> = this.db): Promise<Date> {
     const { rows } = await sql<{ name: string | null }>`
       SELECT min(c.relname) AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = 'play_history'::regclass`.execute(db);
+      WHERE i.inhparent = 'play_history'::regclass AND NOT i.inhdetachpending`.execute(db);
     const name = rows[0]?.name;
     if (!name) return new Date(8.64e15); // no hot partitions: everything is archive
-    const [year, month] = name.replace('play_history_', '').split('_').map(Number);
-    return new Date(Date.UTC(year!, month! - 1, 1));
+    const { year, month } = monthOfPartition(name);
+    return new Date(Date.UTC(year, month - 1, 1));
   }
 
   /**

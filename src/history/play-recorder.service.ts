@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
@@ -15,7 +16,7 @@ export interface RecordResult {
 }
 
 const NO_PARTITION = '23514';
-const ATTEMPTS = 3;
+const ATTEMPTS = 5;
 
 /**
  * The one path through which plays enter: each play is recorded exactly once
@@ -43,6 +44,7 @@ export class PlayRecorder {
         // A month moved to the archive between reading the layout and inserting: read it again.
         const code = (error as { code?: string }).code;
         if (code !== NO_PARTITION || attempt >= ATTEMPTS || !isPartitionRouting(error)) throw error;
+        await setTimeout(50 * attempt);
       }
     }
   }

@@ -12,7 +12,8 @@ const historyTable = (table: string) => [
     user_id bigint NOT NULL,
     user_track_id bigint NOT NULL,
     played_at timestamptz NOT NULL,
-    ms_played integer NOT NULL CONSTRAINT ${table}_ms_played_positive CHECK (ms_played >= 0),
+    -- CHECK names match across both parents: a partition moving between them keeps its constraints
+    ms_played integer NOT NULL CONSTRAINT play_ms_played_positive CHECK (ms_played >= 0),
     source play_source NOT NULL,
     -- below the user's play threshold: counted as a skip, not a play
     skipped boolean NOT NULL DEFAULT false,
