@@ -61,6 +61,9 @@ export function openPostgres(connectionString: string, poolSize = 10): Database 
     connectionString,
     max: poolSize,
     connectionTimeoutMillis: 5_000,
+    // JIT compiles hundreds of functions for a plan over many partitions: seconds
+    // of work to speed up milliseconds of execution. Spotlib's queries are short.
+    options: '-c jit=off',
     types: { getTypeParser: readInt8AsNumber },
   });
   // An idle client's error (the server restarted) must not crash the process;

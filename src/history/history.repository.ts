@@ -84,10 +84,21 @@ export class HistoryRepository {
     plays: readonly PreparedPlay[],
   ): Promise<Map<number, number>> {
     if (plays.length === 0) return new Map();
+    const first = plays.reduce(
+      (min, p) => (p.playedAt < min ? p.playedAt : min),
+      plays[0]!.playedAt,
+    );
+    const last = plays.reduce(
+      (max, p) => (p.playedAt > max ? p.playedAt : max),
+      plays[0]!.playedAt,
+    );
     const candidates = (table: 'play_history' | 'play_history_archive') => sql`
       SELECT h.user_track_id, h.played_at FROM ${sql.table(table)} h
       WHERE h.user_id = ${userId} AND h.user_track_id = b.user_track_id
         AND h.played_at BETWEEN b.played_at - interval ${SEARCH_WINDOW} AND b.played_at + interval ${SEARCH_WINDOW}
+        -- the batch's span as constants: the planner skips every other month's partition
+        AND h.played_at BETWEEN ${first}::timestamptz - interval ${SEARCH_WINDOW}
+                            AND ${last}::timestamptz + interval ${SEARCH_WINDOW}
         AND h.played_at <= b.played_at + ${ms(sql`(b.precision_ms + (CASE WHEN h.source::text = b.source THEN ${sql.lit(SAME_SOURCE_SKEW_MS)} ELSE ${sql.lit(CROSS_SOURCE_SKEW_MS)} END))`)}
         AND h.played_at + ${ms(sql`(${precisionOf('h.source')} + (CASE WHEN h.source::text = b.source THEN ${sql.lit(SAME_SOURCE_SKEW_MS)} ELSE ${sql.lit(CROSS_SOURCE_SKEW_MS)} END))`)} >= b.played_at
         AND (b.precision_ms >= 60000 OR ${precisionOf('h.source')} >= 60000
