@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
+import { LibraryMembershipService } from '../src/library/library-membership.service.js';
+import { StatsAuditService } from '../src/stats/stats-audit.service.js';
 import type { PlayToRecord } from '../src/history/play-batch.js';
 import { AggregatesAuditRepository } from '../src/stats/aggregates-audit.repository.js';
 import { useTestApp } from './support/app.js';
@@ -152,5 +154,89 @@ describeEachEngine('recording plays', (t) => {
       duplicates: 0,
     });
     await noDrift();
+  });
+});
+
+describeEachEngine('library membership', (t) => {
+  const server = useTestApp(t);
+
+  it('keeps track counts right when tracks are liked and removed', async () => {
+    const user = await newUser(t.db);
+    const a = await newTrack(t.db, { artist: 'Portishead', album: 'Dummy' });
+    const b = await newTrack(t.db, { artist: 'Massive Attack', album: 'Mezzanine' });
+    const membership = server.app.get(LibraryMembershipService);
+    const recorder = server.app.get(PlayRecorder);
+    const artist = (artistId: number) =>
+      t.db
+        .selectFrom('user_artist')
+        .select(['track_count', 'play_count', 'ms_played'])
+        .where('user_id', '=', user.id)
+        .where('artist_id', '=', artistId)
+        .executeTakeFirstOrThrow();
+
+    await recorder.record(user.id, [
+      {
+        trackId: a.track.id,
+        playedAt: at('2024-01-01T10:00:00Z'),
+        msPlayed: 100_000,
+        source: 'spotify_export',
+      },
+    ]);
+    expect(
+      await membership.like(user.id, [
+        { trackId: a.track.id, addedAt: at('2023-01-01T00:00:00Z') },
+        { trackId: b.track.id, addedAt: at('2023-01-01T00:00:00Z') },
+      ]),
+    ).toEqual({ added: 1 });
+    expect(await artist(a.artist.id)).toEqual({
+      track_count: 1,
+      play_count: 1,
+      ms_played: 100_000,
+    });
+    expect(await artist(b.artist.id)).toMatchObject({ track_count: 1, play_count: 0 });
+    const liked = await t.db
+      .selectFrom('user_track')
+      .select(['liked', 'added_at'])
+      .where('user_id', '=', user.id)
+      .execute();
+    expect(liked).toEqual([
+      { liked: true, added_at: at('2023-01-01T00:00:00Z') },
+      { liked: true, added_at: at('2023-01-01T00:00:00Z') },
+    ]);
+
+    const userTrackA = await t.db
+      .selectFrom('user_track')
+      .select('id')
+      .where('track_id', '=', a.track.id)
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(await membership.remove(user.id, [userTrackA.id])).toEqual({ removed: 1 });
+    expect(await artist(a.artist.id)).toEqual({ track_count: 0, play_count: 0, ms_played: 0 });
+    expect((await server.app.get(StatsAuditService).verify(user.id)).drift).toBe(0);
+  });
+
+  it.each([
+    ['before 2008', { playedAt: at('2007-12-31T23:00:00Z') }, /before 2008/],
+    ['in the future', { playedAt: new Date(Date.now() + 86_400_000) }, /future/],
+    ['negative', { msPlayed: -1 }, /implausible/],
+    ['absurdly long', { msPlayed: 13 * 3600_000 }, /implausible/],
+  ])('refuses a whole batch with a play %s', async (_name, bad, message) => {
+    const user = await newUser(t.db);
+    const { track } = await newTrack(t.db);
+    const good = {
+      trackId: track.id,
+      playedAt: at('2024-01-01T10:00:00Z'),
+      msPlayed: 100_000,
+      source: 'spotify_export' as const,
+    };
+    await expect(
+      server.app.get(PlayRecorder).record(user.id, [good, { ...good, ...bad }]),
+    ).rejects.toThrow(message);
+    const rows = await t.db
+      .selectFrom('user_track')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .execute();
+    expect(rows).toEqual([]);
   });
 });

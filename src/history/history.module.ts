@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { LibraryMembershipService } from '../library/library-membership.service.js';
 import { LibraryModule } from '../library/library.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -12,7 +13,14 @@ import { PlayRecorder } from './play-recorder.service.js';
 @Module({
   imports: [UsersModule, CatalogModule, LibraryModule, StatsModule],
   controllers: [HistoryController],
-  providers: [HistoryService, PartitionUpkeepService, HistoryRepository, PlayRecorder],
-  exports: [PlayRecorder, HistoryRepository],
+  providers: [
+    HistoryService,
+    PartitionUpkeepService,
+    HistoryRepository,
+    PlayRecorder,
+    // here rather than in LibraryModule: it takes the user's recording lock
+    LibraryMembershipService,
+  ],
+  exports: [PlayRecorder, HistoryRepository, LibraryMembershipService],
 })
 export class HistoryModule {}

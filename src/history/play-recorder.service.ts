@@ -1,6 +1,7 @@
 import { setTimeout } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
+import { ApiError } from '../common/errors/http-error.filter.js';
 import type { DB } from '../db/schema.js';
 import { LibraryRepository } from '../library/library.repository.js';
 import { AggregatesRepository } from '../stats/aggregates.repository.js';
@@ -16,6 +17,9 @@ export interface RecordResult {
 }
 
 const NO_PARTITION = '23514';
+const FIRST_PLAY = Date.UTC(2008, 0, 1);
+const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_PLAY_MS = 12 * 3600_000;
 const ATTEMPTS = 5;
 
 /**
@@ -37,6 +41,7 @@ export class PlayRecorder {
 
   async record(userId: number, plays: readonly PlayToRecord[]): Promise<RecordResult> {
     if (plays.length === 0) return { inserted: 0, duplicates: 0 };
+    assertPlausible(plays);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.recordOnce(userId, plays);
@@ -94,6 +99,24 @@ function firstPlays(plays: readonly PlayToRecord[]) {
     if (!seen || play.playedAt < seen) first.set(play.trackId, play.playedAt);
   }
   return [...first].map(([trackId, addedAt]) => ({ trackId, addedAt }));
+}
+
+/** Every source's rows pass here: a bad one refuses the whole batch before anything is written. */
+function assertPlausible(plays: readonly PlayToRecord[]): void {
+  const latest = Date.now() + CLOCK_SKEW_MS;
+  plays.forEach((play, index) => {
+    const at = play.playedAt.getTime();
+    const problem = Number.isNaN(at)
+      ? 'has no valid time'
+      : at < FIRST_PLAY
+        ? 'ended before 2008'
+        : at > latest
+          ? 'ends in the future'
+          : !Number.isInteger(play.msPlayed) || play.msPlayed < 0 || play.msPlayed > MAX_PLAY_MS
+            ? `lasted an implausible ${play.msPlayed} ms`
+            : null;
+    if (problem) throw new ApiError(400, 'invalid_play', `Play ${index} ${problem}`, { index });
+  });
 }
 
 function isPartitionRouting(error: unknown): boolean {

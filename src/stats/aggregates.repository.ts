@@ -80,6 +80,40 @@ export class AggregatesRepository {
   }
 }
 
+/**
+ * Recomputes the user's artist and album rows for the given catalog tracks'
+ * artists and albums from the user's track counters, after tracks left the
+ * library (their plays go with them).
+ */
+export async function recomputeGroupsOf(
+  trx: Transaction<DB>,
+  userId: number,
+  trackIds: readonly number[],
+): Promise<void> {
+  if (trackIds.length === 0) return;
+  for (const [table, key] of [
+    ['user_artist', 'artist_id'],
+    ['user_album', 'album_id'],
+  ] as const) {
+    await sql`
+      WITH affected AS (
+        SELECT DISTINCT t.${sql.ref(key)} AS key FROM track t
+        WHERE t.id = ANY(${trackIds}::bigint[]) AND t.${sql.ref(key)} IS NOT NULL
+      ), recount AS (
+        SELECT a.key, count(ut.id)::int AS track_count, coalesce(sum(ut.play_count), 0)::int AS play_count,
+          coalesce(sum(ut.ms_played), 0)::bigint AS ms_played, max(ut.last_played_at) AS last_played_at
+        FROM affected a
+        LEFT JOIN track t ON t.${sql.ref(key)} = a.key
+        LEFT JOIN user_track ut ON ut.user_id = ${userId} AND ut.track_id = t.id
+        GROUP BY a.key
+      )
+      UPDATE ${sql.table(table)} agg SET track_count = r.track_count, play_count = r.play_count,
+        ms_played = r.ms_played, last_played_at = r.last_played_at
+      FROM recount r
+      WHERE agg.user_id = ${userId} AND agg.${sql.ref(key)} = r.key`.execute(trx);
+  }
+}
+
 function perTrack(inserted: readonly InsertedPlay[]): Map<number, TrackDelta> {
   const deltas = new Map<number, TrackDelta>();
   for (const play of inserted) {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { prepareBatch, type PlayToRecord } from './play-batch.js';
+
+const play = (trackId: number, iso: string, extra: Partial<PlayToRecord> = {}): PlayToRecord => ({
+  trackId,
+  playedAt: new Date(iso),
+  msPlayed: 180_000,
+  source: 'spotify_export',
+  ...extra,
+});
+const prepare = (plays: PlayToRecord[], threshold = 30_000) =>
+  prepareBatch(plays, (trackId) => trackId * 10, threshold);
+
+describe('prepareBatch', () => {
+  it('drops a precise play delivered twice, keeps plays of a track on repeat', () => {
+    const rows = prepare([
+      play(1, '2024-01-01T10:00:00Z'),
+      play(1, '2024-01-01T10:00:00.400Z'),
+      play(1, '2024-01-01T10:03:00Z'),
+      play(2, '2024-01-01T10:00:00Z'),
+    ]);
+    expect(rows.map((r) => [r.userTrackId, r.playedAt.toISOString()])).toEqual([
+      [10, '2024-01-01T10:00:00.000Z'],
+      [10, '2024-01-01T10:03:00.000Z'],
+      [20, '2024-01-01T10:00:00.000Z'],
+    ]);
+    expect(new Set(rows.map((r) => r.group)).size).toBe(3);
+  });
+
+  it('groups a coarse source per track and minute, a millisecond apart', () => {
+    const minute = (trackId: number) =>
+      play(trackId, '2024-01-01T10:03:00Z', { source: 'spotify_account_export', msPlayed: 20_000 });
+    const rows = prepare([minute(1), minute(1), minute(1), minute(2)]);
+    expect(rows.map((r) => [r.userTrackId, r.playedAt.toISOString(), r.group])).toEqual([
+      [10, '2024-01-01T10:03:00.000Z', 1],
+      [10, '2024-01-01T10:03:00.001Z', 1],
+      [10, '2024-01-01T10:03:00.002Z', 1],
+      [20, '2024-01-01T10:03:00.000Z', 2],
+    ]);
+  });
+
+  it('marks plays under the threshold as skips unless the source decided', () => {
+    const rows = prepare(
+      [
+        play(1, '2024-01-01T10:00:00Z', { msPlayed: 9_000 }),
+        play(2, '2024-01-01T10:00:00Z', { msPlayed: 9_000, skipped: false }),
+        play(3, '2024-01-01T10:00:00Z', { msPlayed: 10_000 }),
+      ],
+      10_000,
+    );
+    expect(rows.map((r) => r.skipped)).toEqual([true, false, false]);
+  });
+});
