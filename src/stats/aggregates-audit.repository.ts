@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { GROUP_AGGREGATES } from './aggregates.repository.js';
 
 export interface DriftRow {
   aggregate: 'user_track' | 'user_artist' | 'user_album';
@@ -92,10 +93,7 @@ export class AggregatesAuditRepository {
             IS DISTINCT FROM (e.play_count, e.skip_count, e.ms_played, e.last_played_at)`.execute(
         trx,
       );
-      for (const [table, key] of [
-        ['user_artist', 'artist_id'],
-        ['user_album', 'album_id'],
-      ] as const) {
+      for (const { table, key } of GROUP_AGGREGATES) {
         await sql`DELETE FROM ${sql.table(table)} WHERE user_id = ${userId}`.execute(trx);
         await sql`
           WITH expected_track AS (${expectedPerTrack(userScope('ut.user_id', userId))})

@@ -3,6 +3,12 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { InsertedPlay } from '../history/history.repository.js';
 
+/** The per-user aggregates keyed on a track's primary artist and on its album. */
+export const GROUP_AGGREGATES = [
+  { table: 'user_artist', key: 'artist_id' },
+  { table: 'user_album', key: 'album_id' },
+] as const;
+
 interface TrackDelta {
   userTrackId: number;
   plays: number;
@@ -38,10 +44,7 @@ export class AggregatesRepository {
         updated_at = now()
       FROM ${deltaRows}
       WHERE ut.user_id = ${userId} AND ut.id = d.user_track_id`.execute(trx);
-    for (const [table, key] of [
-      ['user_artist', 'artist_id'],
-      ['user_album', 'album_id'],
-    ] as const) {
+    for (const { table, key } of GROUP_AGGREGATES) {
       await sql`
         INSERT INTO ${sql.table(table)} AS agg (user_id, ${sql.ref(key)}, play_count, ms_played, last_played_at)
         SELECT ${userId}, t.${sql.ref(key)}, sum(d.plays), sum(d.ms), max(d.last)
@@ -65,10 +68,7 @@ export class AggregatesRepository {
     change: 1 | -1,
   ) {
     if (trackIds.length === 0) return;
-    for (const [table, key] of [
-      ['user_artist', 'artist_id'],
-      ['user_album', 'album_id'],
-    ] as const) {
+    for (const { table, key } of GROUP_AGGREGATES) {
       await sql`
         INSERT INTO ${sql.table(table)} AS agg (user_id, ${sql.ref(key)}, track_count)
         SELECT ${userId}, t.${sql.ref(key)}, ${change} * count(*)
@@ -91,10 +91,7 @@ export async function recomputeGroupsOf(
   trackIds: readonly number[],
 ): Promise<void> {
   if (trackIds.length === 0) return;
-  for (const [table, key] of [
-    ['user_artist', 'artist_id'],
-    ['user_album', 'album_id'],
-  ] as const) {
+  for (const { table, key } of GROUP_AGGREGATES) {
     await sql`
       WITH affected AS (
         SELECT DISTINCT t.${sql.ref(key)} AS key FROM track t
