@@ -51,7 +51,7 @@ async function main() {
   const recorder = new PlayRecorder(
     db,
     new UsersRepository(db),
-    new LibraryRepository(),
+    new LibraryRepository(db),
     new HistoryRepository(db),
     new AggregatesRepository(),
   );

@@ -10,6 +10,7 @@ import { DatabaseModule } from './db/database.module.js';
 import type { Database } from './db/database.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ScrobblerModule } from './scrobbler/scrobbler.module.js';
 import { StatsModule } from './stats/stats.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         HistoryModule,
         StatsModule,
         ScrobblerModule,
+        ImportsModule,
         CliBridgeModule,
       ],
       providers: [{ provide: APP_PIPE, useClass: ZodValidationPipe }],

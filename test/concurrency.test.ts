@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogService } from '../src/catalog/catalog.service.js';
 import type { PlayToRecord } from '../src/history/play-batch.js';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
+import { TrackResolutionService } from '../src/library/track-resolution.service.js';
 import { StatsAuditService } from '../src/stats/stats-audit.service.js';
 import { createTestApp } from './support/app.js';
 import { postgresAvailable, withTestDatabase } from './support/databases.js';
@@ -49,7 +49,7 @@ describe.skipIf(!postgresAvailable())('concurrent recording on PostgreSQL', () =
               const picks = pool.filter(() => next() < 0.4);
               try {
                 // Writers also race to create the same catalog tracks from names alone.
-                const trackIds = await app.get(CatalogService).resolveTracks(picks);
+                const trackIds = await app.get(TrackResolutionService).resolve(picks);
                 const { source, jitterMs } = sources[Math.floor(next() * sources.length)]!;
                 const plays: PlayToRecord[] = picks.map((p, i) => ({
                   trackId: trackIds[i]!,

@@ -94,6 +94,28 @@ export class CatalogRepository {
     return new Map(rows.map((r) => [`${r.artist_id}:${r.sort_name}`, r.id]));
   }
 
+  /**
+   * Gives unresolved tracks their Spotify id when a source names one for the
+   * same artist and title: the track becomes resolved in place, so its plays,
+   * tags and playlist entries stay where they are. Returns the tracks changed.
+   */
+  async resolveTwins(tracks: NewTrack[]): Promise<number[]> {
+    const named = tracks.filter((t) => t.spotifyId !== null);
+    if (named.length === 0) return [];
+    const column = <K extends keyof NewTrack>(key: K) => named.map((t) => t[key]);
+    const { rows } = await sql<{ id: number }>`
+      UPDATE track t SET spotify_id = n.spotify_id, album_id = coalesce(t.album_id, n.album_id),
+        duration_ms = coalesce(t.duration_ms, n.duration_ms), updated_at = now()
+      FROM unnest(
+        ${column('spotifyId')}::text[], ${column('artistId')}::bigint[], ${column('sortName')}::text[],
+        ${column('albumId')}::bigint[], ${column('durationMs')}::int[]
+      ) AS n(spotify_id, artist_id, sort_name, album_id, duration_ms)
+      WHERE t.spotify_id IS NULL AND t.artist_id = n.artist_id AND t.sort_name = n.sort_name COLLATE "C"
+        AND NOT EXISTS (SELECT 1 FROM track x WHERE x.spotify_id = n.spotify_id)
+      RETURNING t.id`.execute(this.db);
+    return rows.map((r) => r.id);
+  }
+
   /** Creates tracks (and their primary credit) unless a twin exists; returns nothing. */
   async insertTracks(tracks: NewTrack[]): Promise<void> {
     if (tracks.length === 0) return;

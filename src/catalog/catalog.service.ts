@@ -13,20 +13,28 @@ import { metadataKey, type TrackMetadata } from './track-metadata.js';
 export class CatalogService {
   constructor(private readonly catalog: CatalogRepository) {}
 
-  /** Catalog track ids, in the order of `tracks`. */
-  async resolveTracks(tracks: readonly TrackMetadata[]): Promise<number[]> {
+  /**
+   * Catalog track ids, in the order of `tracks`, and the unresolved tracks
+   * that just got their Spotify id (their users' sort keys and album figures
+   * need a refresh: see TrackResolutionService).
+   */
+  async resolveTracks(
+    tracks: readonly TrackMetadata[],
+  ): Promise<{ trackIds: number[]; resolvedInPlace: number[] }> {
     const distinct = new Map(distinctBy(tracks, metadataKey).map((t) => [metadataKey(t), t]));
     let found = await this.lookup([...distinct.values()]);
     const missing = [...distinct.entries()].filter(([key]) => !found.has(key)).map(([, t]) => t);
+    let resolvedInPlace: number[] = [];
     if (missing.length > 0) {
-      await this.create(missing);
+      resolvedInPlace = await this.create(missing);
       found = await this.lookup([...distinct.values()]);
     }
-    return tracks.map((t) => {
+    const trackIds = tracks.map((t) => {
       const id = found.get(metadataKey(t));
       if (id === undefined) throw new Error(`Track ${metadataKey(t)} was not created`);
       return id;
     });
+    return { trackIds, resolvedInPlace };
   }
 
   private async lookup(tracks: TrackMetadata[]): Promise<Map<string, number>> {
@@ -44,7 +52,7 @@ export class CatalogService {
     return found;
   }
 
-  private async create(tracks: TrackMetadata[]): Promise<void> {
+  private async create(tracks: TrackMetadata[]): Promise<number[]> {
     const artistIds = await this.catalog.ensureArtists(
       distinctBy(
         tracks.map((t) => ({ name: t.artistName, sortName: sortKey(t.artistName) })),
@@ -62,18 +70,19 @@ export class CatalogService {
         (a) => `${a.artistId}:${a.sortName}`,
       ),
     );
-    await this.catalog.insertTracks(
-      tracks.map((t) => ({
-        spotifyId: t.spotifyId ?? null,
-        name: t.trackName,
-        sortName: sortKey(t.trackName),
-        artistId: artistOf(t),
-        albumId: t.albumName
-          ? (albumIds.get(`${artistOf(t)}:${sortKey(t.albumName)}`) ?? null)
-          : null,
-        durationMs: t.durationMs ?? null,
-      })),
-    );
+    const newTracks = tracks.map((t) => ({
+      spotifyId: t.spotifyId ?? null,
+      name: t.trackName,
+      sortName: sortKey(t.trackName),
+      artistId: artistOf(t),
+      albumId: t.albumName
+        ? (albumIds.get(`${artistOf(t)}:${sortKey(t.albumName)}`) ?? null)
+        : null,
+      durationMs: t.durationMs ?? null,
+    }));
+    const resolvedInPlace = await this.catalog.resolveTwins(newTracks);
+    await this.catalog.insertTracks(newTracks);
+    return resolvedInPlace;
   }
 }
 

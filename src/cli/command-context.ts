@@ -7,10 +7,12 @@ import { findCommand } from './commands.js';
 export function createCommandContext(
   get: <T>(type: Type<T>) => T,
   userId: number | undefined,
+  progress: CommandContext['progress'] = () => undefined,
 ): CommandContext {
   return {
     get,
     userId,
+    progress,
     user: async () => {
       if (userId === undefined) return get(LocalUserService).get();
       const user = await get(UsersRepository).findById(userId);

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/config.js';
 import { DataDirLock, type ServerInfo } from '../db/data-dir-lock.js';
 import { openDatabase } from '../db/database.js';
 import { CLI_TOKEN_HEADER } from './cli-bridge.controller.js';
-import { CliError } from './command.js';
+import { CliError, type CommandContext } from './command.js';
 import { createCommandContext, runCommand } from './command-context.js';
 
 export interface CommandRequest {
@@ -17,12 +17,16 @@ export interface CommandRequest {
  * Runs a command where the database is: in this process, or — when a running
  * server holds the embedded database — inside that server.
  */
-export async function executeCommand(config: AppConfig, request: CommandRequest): Promise<object> {
-  if (config.engine === 'postgres') return runInProcess(config, request);
+export async function executeCommand(
+  config: AppConfig,
+  request: CommandRequest,
+  progress?: CommandContext['progress'],
+): Promise<object> {
+  if (config.engine === 'postgres') return runInProcess(config, request, progress);
   const lock = await DataDirLock.tryAcquire(config.dataDir);
   if (lock) {
     try {
-      return await runInProcess(config, request);
+      return await runInProcess(config, request, progress);
     } finally {
       await lock.release();
     }
@@ -37,7 +41,11 @@ export async function executeCommand(config: AppConfig, request: CommandRequest)
   return runInServer(server, request);
 }
 
-async function runInProcess(config: AppConfig, request: CommandRequest): Promise<object> {
+async function runInProcess(
+  config: AppConfig,
+  request: CommandRequest,
+  progress?: CommandContext['progress'],
+): Promise<object> {
   const database = await openDatabase(config);
   try {
     const app = await NestFactory.createApplicationContext(
@@ -45,7 +53,11 @@ async function runInProcess(config: AppConfig, request: CommandRequest): Promise
       { logger: false, abortOnError: false },
     );
     try {
-      const ctx = createCommandContext((type) => app.get(type, { strict: false }), request.userId);
+      const ctx = createCommandContext(
+        (type) => app.get(type, { strict: false }),
+        request.userId,
+        progress,
+      );
       return await runCommand(ctx, request.command, request.args);
     } finally {
       await app.close();

@@ -9,6 +9,8 @@ export interface CommandContext {
   user(): Promise<AuthUser>;
   /** `--user` as given, for commands that act on every user without it. */
   userId: number | undefined;
+  /** Reports progress of a long job (a bar on the terminal when run in-process). */
+  progress(done: number, total: number): void;
 }
 
 /**
@@ -16,8 +18,19 @@ export interface CommandContext {
  * it to the running server when that server holds the embedded database.
  * `render` turns the JSON result into text for people (on the client side).
  */
+/** A command's positional argument, handed to it as `args[name]`. */
+export interface PositionalArgument {
+  name: string;
+  /** commander syntax: `<paths...>` */
+  syntax: string;
+  description: string;
+  /** file system paths: made absolute where the command is typed, before it may travel to the server */
+  paths?: boolean;
+}
+
 export interface CommandDefinition<Args, Result extends object> {
   description: string;
+  argument?: PositionalArgument;
   args: z.ZodType<Args>;
   run(ctx: CommandContext, args: Args): Promise<Result>;
   render(result: Result): string;
@@ -28,6 +41,7 @@ export interface CommandDefinition<Args, Result extends object> {
 /** A command as the runner sees it: arguments checked inside, result as plain JSON. */
 export interface CliCommand {
   description: string;
+  argument?: PositionalArgument | undefined;
   run(ctx: CommandContext, rawArgs: unknown): Promise<object>;
   render(result: object): string;
   failed(result: object): boolean;
@@ -38,6 +52,7 @@ export function defineCommand<Args, Result extends object>(
 ): CliCommand {
   return {
     description: definition.description,
+    argument: definition.argument,
     run: async (ctx, rawArgs) => {
       const args = definition.args.safeParse(rawArgs);
       if (!args.success) {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ApiTokenService } from '../auth/api-token.service.js';
 import { PlayHistoryArchiver } from '../db/partitions.js';
+import { ExportImportService } from '../imports/export-import.service.js';
 import { SchemaService } from '../db/schema.service.js';
 import { StatsAuditService } from '../stats/stats-audit.service.js';
 import { defineCommand, type CliCommand } from './command.js';
 
-/** Every command the CLI knows, by name ("group.action"). */
+/** Every command the CLI knows, by name: "group.action", or one word for a top-level command. */
 export const commands: Record<string, CliCommand> = {
   'db.migrate': defineCommand({
     description: 'Apply pending migrations and create missing history partitions',
@@ -81,6 +82,29 @@ export const commands: Record<string, CliCommand> = {
       ]
         .filter(Boolean)
         .join('\n'),
+  }),
+  import: defineCommand({
+    description: "Import Spotify's data export: its .zip, folders or JSON files",
+    argument: {
+      name: 'paths',
+      syntax: '<paths...>',
+      description: 'the export .zip, folders or files',
+      paths: true,
+    },
+    args: z.object({ paths: z.array(z.string().min(1)).min(1) }),
+    run: async (ctx, args) =>
+      ctx
+        .get(ExportImportService)
+        .importPaths(await ctx.user(), args.paths, (p) => ctx.progress(p.bytesRead, p.bytesTotal)),
+    render: (r) =>
+      [
+        ...r.errors.map((e) => `error: ${e.file}: ${e.message}`),
+        `${r.files} files, ${r.rowsRead} rows read in ${r.seconds} s`,
+        `${r.playsInserted} plays recorded, ${r.duplicatesSkipped} already known, ${r.belowThreshold} below the play threshold (skips)`,
+        `${r.nonMusic} podcast/video rows skipped, ${r.invalidRows} invalid rows, ${r.libraryTracks} saved tracks`,
+        `${r.unresolvedTracks} tracks known by name only (no Spotify id yet)`,
+      ].join('\n'),
+    failed: (r) => r.errors.length > 0,
   }),
 };
 

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import cliProgress from 'cli-progress';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { CliError } from './command.js';
@@ -28,13 +30,19 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   const program = buildProgram(io, async (name, options, args) => {
     const command = findCommand(name)!;
     const config = loadConfig(io.env);
-    const result = await executeCommand(config, {
-      command: name,
-      args,
-      ...(options.user === undefined ? {} : { userId: options.user }),
-    });
-    io.stdout(options.json ? JSON.stringify(result) : command.render(result));
-    if (command.failed(result)) exitCode = 1;
+    const bar = options.json || !process.stderr.isTTY ? undefined : progressBar();
+    try {
+      const result = await executeCommand(
+        config,
+        { command: name, args, ...(options.user === undefined ? {} : { userId: options.user }) },
+        bar?.update,
+      );
+      bar?.stop();
+      io.stdout(options.json ? JSON.stringify(result) : command.render(result));
+      if (command.failed(result)) exitCode = 1;
+    } finally {
+      bar?.stop();
+    }
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -61,20 +69,60 @@ function buildProgram(io: CliIo, action: Action): Command {
     .option('--user <id>', 'act for this user (multi-user setups)', parseUserId);
 
   const groups = new Map<string, Command>();
-  for (const [name, definition] of Object.entries(commands)) {
-    const [groupName, actionName] = name.split('.') as [string, string];
+  const parentOf = (groupName: string) => {
     let group = groups.get(groupName);
     if (!group) {
       group = quiet(program.command(groupName).description(`${groupName} commands`));
       groups.set(groupName, group);
     }
-    quiet(group.command(actionName))
-      .description(definition.description)
-      .action((_options: unknown, cmd: Command) =>
-        action(name, cmd.optsWithGlobals<GlobalOptions>(), {}),
-      );
+    return group;
+  };
+  for (const [name, definition] of Object.entries(commands)) {
+    const [groupName, actionName] = name.split('.') as [string, string | undefined];
+    const parent = actionName === undefined ? program : parentOf(groupName);
+    const command = quiet(parent.command(actionName ?? groupName)).description(
+      definition.description,
+    );
+    const argument = definition.argument;
+    if (argument) command.argument(argument.syntax, argument.description);
+    command.action((...params: unknown[]) => {
+      const cmd = params.at(-1) as Command;
+      const args: Record<string, unknown> = {};
+      if (argument) {
+        const value = cmd.processedArgs[0] as string | string[];
+        args[argument.name] = argument.paths ? [value].flat().map((p) => path.resolve(p)) : value;
+      }
+      return action(name, cmd.optsWithGlobals<GlobalOptions>(), args);
+    });
   }
   return program;
+}
+
+/** A progress bar on stderr, started at the first report. */
+function progressBar() {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: '{bar} {percentage}% | {eta_formatted} left',
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let stopped = false;
+  return {
+    update: (done: number, total: number) => {
+      if (stopped) return;
+      if (!started) bar.start(total, done);
+      started = true;
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop: () => {
+      if (started && !stopped) bar.stop();
+      stopped = true;
+    },
+  };
 }
 
 function parseUserId(value: string): number {

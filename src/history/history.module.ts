@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
 import { LibraryModule } from '../library/library.module.js';
+import { TrackResolutionService } from '../library/track-resolution.service.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { HistoryController } from './history.controller.js';
@@ -18,9 +19,10 @@ import { PlayRecorder } from './play-recorder.service.js';
     PartitionUpkeepService,
     HistoryRepository,
     PlayRecorder,
-    // here rather than in LibraryModule: it takes the user's recording lock
+    // here rather than in LibraryModule: they take the user's recording lock
     LibraryMembershipService,
+    TrackResolutionService,
   ],
-  exports: [PlayRecorder, HistoryRepository, LibraryMembershipService],
+  exports: [PlayRecorder, HistoryRepository, LibraryMembershipService, TrackResolutionService],
 })
 export class HistoryModule {}

@@ -148,6 +148,13 @@ export class HistoryRepository {
     return rows;
   }
 
+  /** Fresh statistics after a bulk load; autovacuum never analyzes partitioned parents. */
+  async analyze(): Promise<void> {
+    await sql`ANALYZE play_history, play_history_archive, user_track, user_artist, user_album`.execute(
+      this.db,
+    );
+  }
+
   /** Inserts plays into the table that holds their month; returns the rows actually inserted. */
   async insert(
     trx: Transaction<DB>,

@@ -57,7 +57,7 @@ export class PlayRecorder {
   private recordOnce(userId: number, plays: readonly PlayToRecord[]): Promise<RecordResult> {
     return this.db.transaction().execute(async (trx) => {
       await this.history.lockForRecording(trx, userId);
-      const threshold = await this.users.playThreshold(trx, userId);
+      const threshold = await this.users.playThreshold(userId, trx);
       const userTracks = await this.library.ensureUserTracks(trx, userId, firstPlays(plays));
       await this.aggregates.changeTrackCounts(
         trx,

@@ -15,6 +15,8 @@ export interface ExportEntry {
   /** 0-based position of the element in its file */
   index: number;
   item: ExportItem;
+  /** bytes of the file read so far, for progress */
+  bytesRead: number;
 }
 
 /** A file that is not (or no longer) a readable export, with where it broke. */
@@ -76,7 +78,7 @@ export async function* readExportFile(
         elements.destroy();
         return;
       }
-      yield { index: element.key, item: classify(kind, element.value) };
+      yield { index: element.key, item: classify(kind, element.value), bytesRead: bytes };
     }
   } catch (error) {
     throw (await failure) ?? fail(error);

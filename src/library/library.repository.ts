@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Transaction } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 
 export interface TrackToAdd {
@@ -18,6 +18,20 @@ export interface UserTrackRef {
 /** Library membership: which catalog tracks a user has (user_track rows). */
 @Injectable()
 export class LibraryRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** The user's tracks that have no Spotify id yet (known by name only). */
+  async countUnresolved(userId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('user_track')
+      .innerJoin('track', 'track.id', 'user_track.track_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_track.user_id', '=', userId)
+      .where('track.spotify_id', 'is', null)
+      .executeTakeFirstOrThrow();
+    return row.n;
+  }
+
   /**
    * Adds the tracks the user does not have yet, with their sort keys copied
    * from the catalog; a track the user has keeps it, its added_at moving

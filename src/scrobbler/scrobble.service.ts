@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
-import { CatalogService } from '../catalog/catalog.service.js';
 import type { TrackMetadata } from '../catalog/track-metadata.js';
 import { PlayRecorder, type RecordResult } from '../history/play-recorder.service.js';
+import { TrackResolutionService } from '../library/track-resolution.service.js';
 import { spotifyTrackId, type Listen, type SubmitListens } from './listenbrainz.dto.js';
 
 /**
@@ -13,13 +13,13 @@ import { spotifyTrackId, type Listen, type SubmitListens } from './listenbrainz.
 @Injectable()
 export class ScrobbleService {
   constructor(
-    private readonly catalog: CatalogService,
+    private readonly tracks: TrackResolutionService,
     private readonly recorder: PlayRecorder,
   ) {}
 
   async submit(user: AuthUser, body: SubmitListens): Promise<RecordResult> {
     if (body.listen_type === 'playing_now') return { inserted: 0, duplicates: 0 };
-    const trackIds = await this.catalog.resolveTracks(body.payload.map(toMetadata));
+    const trackIds = await this.tracks.resolve(body.payload.map(toMetadata));
     return this.recorder.record(
       user.id,
       body.payload.map((listen, index) => {

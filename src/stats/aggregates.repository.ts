@@ -82,8 +82,8 @@ export class AggregatesRepository {
 
 /**
  * Recomputes the user's artist and album rows for the given catalog tracks'
- * artists and albums from the user's track counters, after tracks left the
- * library (their plays go with them).
+ * artists and albums from the user's track counters: after tracks left the
+ * library (their plays go with them) or a track got its album.
  */
 export async function recomputeGroupsOf(
   trx: Transaction<DB>,
@@ -104,10 +104,12 @@ export async function recomputeGroupsOf(
         LEFT JOIN user_track ut ON ut.user_id = ${userId} AND ut.track_id = t.id
         GROUP BY a.key
       )
-      UPDATE ${sql.table(table)} agg SET track_count = r.track_count, play_count = r.play_count,
-        ms_played = r.ms_played, last_played_at = r.last_played_at
-      FROM recount r
-      WHERE agg.user_id = ${userId} AND agg.${sql.ref(key)} = r.key`.execute(trx);
+      INSERT INTO ${sql.table(table)} AS agg
+        (user_id, ${sql.ref(key)}, track_count, play_count, ms_played, last_played_at)
+      SELECT ${userId}, r.key, r.track_count, r.play_count, r.ms_played, r.last_played_at FROM recount r
+      ON CONFLICT (user_id, ${sql.ref(key)}) DO UPDATE SET track_count = excluded.track_count,
+        play_count = excluded.play_count, ms_played = excluded.ms_played,
+        last_played_at = excluded.last_played_at`.execute(trx);
   }
 }
 

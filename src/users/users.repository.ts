@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, type Transaction } from 'kysely';
+import { Kysely } from 'kysely';
 import type { AppUser, DB } from '../db/schema.js';
 
 @Injectable()
@@ -44,8 +44,8 @@ export class UsersRepository {
       .executeTakeFirst();
   }
 
-  async playThreshold(trx: Transaction<DB>, userId: number): Promise<number> {
-    const row = await trx
+  async playThreshold(userId: number, db: Kysely<DB> = this.db): Promise<number> {
+    const row = await db
       .selectFrom('user_settings')
       .select('play_threshold_ms')
       .where('user_id', '=', userId)

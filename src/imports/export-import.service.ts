@@ -1,0 +1,178 @@
+import { performance } from 'node:perf_hooks';
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user.js';
+import type { TrackMetadata } from '../catalog/track-metadata.js';
+import { HistoryRepository } from '../history/history.repository.js';
+import { PlayRecorder } from '../history/play-recorder.service.js';
+import { LibraryMembershipService } from '../library/library-membership.service.js';
+import { LibraryRepository } from '../library/library.repository.js';
+import { TrackResolutionService } from '../library/track-resolution.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { ExportFileError, readExportFile, type ExportFileKind } from './export-reader.js';
+import type { ExportPlay } from './export-rows.js';
+import { collectSources, type ImportSource, type SourceError } from './import-sources.js';
+
+/** Rows per committed batch: short transactions, so the embedded server keeps answering. */
+const BATCH_SIZE = 2_000;
+
+export interface ImportSummary {
+  files: number;
+  rowsRead: number;
+  playsInserted: number;
+  duplicatesSkipped: number;
+  belowThreshold: number;
+  nonMusic: number;
+  invalidRows: number;
+  libraryTracks: number;
+  unresolvedTracks: number;
+  seconds: number;
+  fileKinds: { file: string; kind: ExportFileKind | null; rows: number }[];
+  errors: SourceError[];
+}
+
+export interface ImportProgress {
+  file: string;
+  bytesRead: number;
+  bytesTotal: number;
+  rowsRead: number;
+}
+
+/**
+ * Imports Spotify's data export: every file read as a stream and written in
+ * committed batches through the catalog and the recording service, so a
+ * play counts once however often the same files come in. A broken file is
+ * reported with where it broke; the batches before it stay, whole.
+ */
+@Injectable()
+export class ExportImportService {
+  constructor(
+    private readonly tracks: TrackResolutionService,
+    private readonly recorder: PlayRecorder,
+    private readonly membership: LibraryMembershipService,
+    private readonly library: LibraryRepository,
+    private readonly history: HistoryRepository,
+    private readonly users: UsersRepository,
+  ) {}
+
+  async importPaths(
+    user: AuthUser,
+    paths: readonly string[],
+    onProgress: (progress: ImportProgress) => void = () => undefined,
+  ): Promise<ImportSummary> {
+    const started = performance.now();
+    const { sources, errors, ...found } = await collectSources(paths);
+    const summary: ImportSummary = {
+      files: 0,
+      rowsRead: 0,
+      playsInserted: 0,
+      duplicatesSkipped: 0,
+      belowThreshold: 0,
+      nonMusic: 0,
+      invalidRows: 0,
+      libraryTracks: 0,
+      unresolvedTracks: 0,
+      seconds: 0,
+      fileKinds: [],
+      errors,
+    };
+    const threshold = await this.users.playThreshold(user.id);
+    const bytesTotal = sources.reduce((sum, s) => sum + s.size, 0);
+    let bytesBefore = 0;
+    try {
+      for (const source of sources) {
+        await this.importFile(user, source, threshold, summary, (bytes) =>
+          onProgress({
+            file: source.name,
+            bytesRead: bytesBefore + bytes,
+            bytesTotal,
+            rowsRead: summary.rowsRead,
+          }),
+        );
+        bytesBefore += source.size;
+      }
+    } finally {
+      found.close();
+    }
+    if (summary.playsInserted > 0) await this.history.analyze();
+    summary.unresolvedTracks = await this.library.countUnresolved(user.id);
+    summary.seconds = Number(((performance.now() - started) / 1000).toFixed(2));
+    return summary;
+  }
+
+  private async importFile(
+    user: AuthUser,
+    source: ImportSource,
+    threshold: number,
+    summary: ImportSummary,
+    onBytes: (bytes: number) => void,
+  ): Promise<void> {
+    const plays: ExportPlay[] = [];
+    const saved: TrackMetadata[] = [];
+    const flush = async () => {
+      await this.recordPlays(user, plays.splice(0), summary);
+      await this.saveTracks(user, saved.splice(0), summary);
+    };
+    const file = { file: source.name, kind: null as ExportFileKind | null, rows: 0 };
+    try {
+      for await (const value of readExportFile(source.name, await source.open())) {
+        if (value === null || typeof value === 'string') {
+          file.kind = value;
+          if (value === null)
+            summary.errors.push({ file: source.name, message: 'not a Spotify export file' });
+          continue;
+        }
+        file.rows++;
+        summary.rowsRead++;
+        const { item } = value;
+        if (item.type === 'play') {
+          plays.push(item.play);
+          if (item.play.msPlayed < threshold) summary.belowThreshold++;
+        } else if (item.type === 'library_track') saved.push(item.track);
+        else if (item.type === 'non_music') summary.nonMusic++;
+        else summary.invalidRows++;
+        if (plays.length + saved.length >= BATCH_SIZE) {
+          await flush();
+          onBytes(value.bytesRead);
+        }
+      }
+      await flush();
+      onBytes(source.size);
+    } catch (error) {
+      // What was read before the break is whole rows: record it, then report where it broke.
+      await flush();
+      if (!(error instanceof ExportFileError)) throw error;
+      summary.errors.push({ file: source.name, message: error.message });
+    }
+    if (file.kind !== null || file.rows > 0) summary.files++;
+    summary.fileKinds.push(file);
+  }
+
+  private async recordPlays(user: AuthUser, plays: ExportPlay[], summary: ImportSummary) {
+    if (plays.length === 0) return;
+    const trackIds = await this.tracks.resolve(plays.map((p) => p.track));
+    const result = await this.recorder.record(
+      user.id,
+      plays.map((play, i) => ({
+        trackId: trackIds[i]!,
+        playedAt: play.endedAt,
+        msPlayed: play.msPlayed,
+        source: play.source,
+        reasonStart: play.reasonStart,
+        reasonEnd: play.reasonEnd,
+      })),
+    );
+    summary.playsInserted += result.inserted;
+    summary.duplicatesSkipped += result.duplicates;
+  }
+
+  private async saveTracks(user: AuthUser, tracks: TrackMetadata[], summary: ImportSummary) {
+    if (tracks.length === 0) return;
+    const trackIds = await this.tracks.resolve(tracks);
+    const addedAt = new Date();
+    await this.membership.like(
+      user.id,
+      [...new Set(trackIds)].map((trackId) => ({ trackId, addedAt })),
+    );
+    summary.libraryTracks += tracks.length;
+  }
+}

@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { LocalUserService } from '../src/auth/local-user.service.js';
+import { ExportImportService } from '../src/imports/export-import.service.js';
+import { StatsAuditService } from '../src/stats/stats-audit.service.js';
+import { createTestApp } from './support/app.js';
+import { describeEngines, withTestDatabase } from './support/databases.js';
+
+const fixtures = path.resolve(import.meta.dirname, 'fixtures/spotify-export');
+const work = mkdtempSync(path.join(tmpdir(), 'spotlib-import-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface AccountRow {
+  endTime: string;
+  artistName: string;
+  trackName: string;
+  msPlayed: number;
+}
+const accountRows = JSON.parse(
+  readFileSync(path.join(fixtures, 'StreamingHistory_music_1.json'), 'utf8'),
+) as AccountRow[];
+
+/** The same plays as the account data, as the extended export states them (seconds, end time). */
+function extendedTwinOfAccountData(): string {
+  const file = path.join(work, 'twin', 'Streaming_History_Audio_2024.json');
+  const rows = accountRows.map((r, i) => ({
+    ts: `${r.endTime.replace(' ', 'T')}:${String(10 + (i % 40)).padStart(2, '0')}Z`,
+    ms_played: r.msPlayed,
+    master_metadata_track_name: r.trackName,
+    master_metadata_album_artist_name: r.artistName,
+    master_metadata_album_album_name: null,
+    spotify_track_uri: null,
+    reason_start: 'trackdone',
+    reason_end: 'trackdone',
+  }));
+  execFileSync('mkdir', ['-p', path.dirname(file)]);
+  writeFileSync(file, JSON.stringify(rows));
+  return file;
+}
+
+describeEngines('importing the Spotify export', (engine) => {
+  const run = (
+    test: (
+      importer: (paths: string[]) => ReturnType<ExportImportService['importPaths']>,
+      verify: () => Promise<number>,
+    ) => Promise<void>,
+  ) =>
+    withTestDatabase(engine, async (database) => {
+      const app = await createTestApp(database);
+      try {
+        const user = await app.get(LocalUserService).get();
+        await test(
+          (paths) => app.get(ExportImportService).importPaths(user, paths),
+          async () => (await app.get(StatsAuditService).verify()).drift,
+        );
+      } finally {
+        await app.close();
+      }
+    });
+
+  it('imports real export files once, counting what is not music or not a play', () =>
+    run(async (importPaths, drift) => {
+      const first = await importPaths([fixtures]);
+      const extended = JSON.parse(
+        readFileSync(path.join(fixtures, 'Streaming_History_Audio_2022.json'), 'utf8'),
+      ) as { ms_played: number }[];
+      const video = JSON.parse(
+        readFileSync(path.join(fixtures, 'Streaming_History_Video_2026.json'), 'utf8'),
+      ) as unknown[];
+      const music = [...extended.map((r) => r.ms_played), ...accountRows.map((r) => r.msPlayed)];
+      expect(first).toMatchObject({
+        files: 4,
+        rowsRead: extended.length + video.length + accountRows.length + 50,
+        nonMusic: video.length,
+        belowThreshold: music.filter((ms) => ms < 30_000).length,
+        libraryTracks: 50,
+        errors: [],
+      });
+      expect(first.playsInserted + first.duplicatesSkipped).toBe(music.length);
+      expect(await drift()).toBe(0);
+
+      const again = await importPaths([fixtures]);
+      expect(again).toMatchObject({ playsInserted: 0, duplicatesSkipped: music.length });
+      expect(await drift()).toBe(0);
+    }));
+
+  it('counts plays in both the extended and the account export once, in either order', async () => {
+    const twin = extendedTwinOfAccountData();
+    const account = path.join(fixtures, 'StreamingHistory_music_1.json');
+    const totals: number[] = [];
+    for (const order of [
+      [twin, account],
+      [account, twin],
+    ]) {
+      await run(async (importPaths, drift) => {
+        let inserted = 0;
+        for (const file of order) inserted += (await importPaths([file])).playsInserted;
+        totals.push(inserted);
+        expect(await drift()).toBe(0);
+      });
+    }
+    // Every account row is one play, stated twice: each counts once, whichever came first.
+    expect(totals).toEqual([accountRows.length, accountRows.length]);
+  });
+
+  it('reads the export zip as Spotify sends it', () =>
+    run(async (importPaths) => {
+      const folder = path.join(work, `zip-${engine}`, 'Spotify Extended Streaming History');
+      cpSync(
+        path.join(fixtures, 'Streaming_History_Audio_2022.json'),
+        path.join(folder, 'Streaming_History_Audio_2022.json'),
+      );
+      writeFileSync(path.join(folder, 'ReadMeFirst.pdf'), 'not json');
+      const zip = path.join(work, `zip-${engine}`, 'my_spotify_data.zip');
+      execFileSync('python3', [
+        '-c',
+        'import shutil,sys; shutil.make_archive(sys.argv[1][:-4], "zip", sys.argv[2])',
+        zip,
+        path.dirname(folder),
+      ]);
+      const summary = await importPaths([zip]);
+      expect(summary).toMatchObject({ files: 1, rowsRead: 35, errors: [] });
+      expect(summary.playsInserted).toBeGreaterThan(0);
+    }));
+
+  it('names every bad file and where it broke, and imports the rest', () =>
+    run(async (importPaths, drift) => {
+      const folder = path.join(work, `bad-${engine}`);
+      const good = readFileSync(path.join(fixtures, 'Streaming_History_Audio_2022.json'));
+      execFileSync('mkdir', ['-p', folder]);
+      writeFileSync(path.join(folder, 'a_good.json'), good);
+      writeFileSync(path.join(folder, 'b_truncated.json'), good.subarray(0, good.length / 2));
+      writeFileSync(path.join(folder, 'c_other.json'), '{"settings": true}');
+      const summary = await importPaths([folder, path.join(work, 'missing.zip')]);
+      expect(summary.errors).toEqual([
+        { file: path.join(work, 'missing.zip'), message: 'no such file or folder' },
+        {
+          file: path.join(folder, 'b_truncated.json'),
+          message: expect.stringMatching(/b_truncated\.json: .*after row \d+, near byte \d+/),
+        },
+        { file: path.join(folder, 'c_other.json'), message: 'not a Spotify export file' },
+      ]);
+      // The truncated file's rows before the break were the good file's rows again.
+      expect(summary.playsInserted).toBeGreaterThan(0);
+      expect(await drift()).toBe(0);
+    }));
+});
