@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,7 +10,7 @@ import { PinoNestLogger } from './common/logging/logger.js';
 import type { AppConfig } from './config/config.js';
 import type { Database } from './db/database.js';
 
-/** JSON bodies above this are refused with 413; uploads have their own limits. */
+/** JSON bodies above this are refused with 413; uploads (multipart) have their own limits. */
 const JSON_BODY_LIMIT = 1024 * 1024;
 
 /** The HTTP application on an open database, initialised but not listening. */
@@ -28,9 +29,11 @@ export async function createServer(
     .getHttpAdapter()
     .getInstance()
     .addHook('onRoute', (route) => {
-      const config: { bodyLimit?: unknown } | undefined = route.config;
+      const config = route.config as { bodyLimit?: unknown } | undefined;
       if (typeof config?.bodyLimit === 'number') route.bodyLimit = config.bodyLimit;
     });
+  // Uploads stream to disk part by part; 2 GB per file is the largest export we take.
+  await app.register(multipart, { limits: { fileSize: 2 * 1024 ** 3, files: 200 } });
   app.setGlobalPrefix('api');
   // Registered on the app (not as APP_FILTER) so the router's 404s get the same shape.
   app.useGlobalFilters(new HttpErrorFilter());

@@ -313,6 +313,7 @@ export interface ImportTable {
   created_at: CreatedAt;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
+  summary: ColumnType<unknown, string | null, string | null> | null;
 }
 
 export interface ImportFileTable {

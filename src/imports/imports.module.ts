@@ -4,10 +4,14 @@ import { HistoryModule } from '../history/history.module.js';
 import { LibraryModule } from '../library/library.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ExportImportService } from './export-import.service.js';
+import { ImportsController } from './imports.controller.js';
+import { ImportsRepository } from './imports.repository.js';
+import { ImportsService } from './imports.service.js';
 
 @Module({
   imports: [CatalogModule, HistoryModule, LibraryModule, UsersModule],
-  providers: [ExportImportService],
+  controllers: [ImportsController],
+  providers: [ExportImportService, ImportsRepository, ImportsService],
   exports: [ExportImportService],
 })
 export class ImportsModule {}

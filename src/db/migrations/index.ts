@@ -6,6 +6,7 @@ import { history } from './0005-history.js';
 import { aggregates } from './0006-aggregates.js';
 import { importsAndSync } from './0007-imports-and-sync.js';
 import { recording } from './0008-recording.js';
+import { importSummary } from './0009-import-summary.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   aggregates,
   importsAndSync,
   recording,
+  importSummary,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;
