@@ -69,14 +69,29 @@ async function setupPostgres(): Promise<TestEnvironment['postgres']> {
   }
 }
 
-/** Databases left by an interrupted earlier run. */
+/**
+ * Databases left by an interrupted earlier run: their names carry the pid of
+ * the process that made them, and only those of dead processes are dropped,
+ * so two test runs on one server leave each other alone.
+ */
 async function dropLeftovers(admin: Database): Promise<void> {
   const { rows } = await sql<{ datname: string }>`
     SELECT datname FROM pg_database WHERE datname LIKE ${`${TEST_DATABASE_PREFIX}%`}`.execute(
     admin.db,
   );
   for (const { datname } of rows) {
+    const pid = Number(/_(\d+)(?:_\d+)?$/.exec(datname)?.[1]);
+    if (pid && isAlive(pid)) continue;
     await sql`DROP DATABASE IF EXISTS ${sql.id(datname)} WITH (FORCE)`.execute(admin.db);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
