@@ -21,7 +21,6 @@ describe('spotlib processes on one embedded database', () => {
   const env = () => ({ ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '' });
 
   beforeAll(async () => {
-    await run('npm', ['run', 'build'], { cwd: root });
     dataDir = await mkdtemp(path.join(tmpdir(), 'spotlib-process-'));
     server = spawn(process.execPath, ['dist/main.js'], { cwd: root, env: env() });
     url = await listeningUrl(server);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,8 @@ import {
  * fresh PGlite initdb costs seconds).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Tests that run the built programs as a user does (dist/main.js, dist/cli.js) need them current.
+  execFileSync('npm', ['run', 'build'], { cwd: path.resolve(import.meta.dirname, '../..') });
   const workDir = await mkdtemp(path.join(tmpdir(), 'spotlib-test-'));
   const pgliteTemplatePath = path.join(workDir, 'pglite-template.tar');
   const pglite = await openPGlite({});
