@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -67,23 +68,66 @@ async function runInProcess(
   }
 }
 
+/** The bridge's answer: the command's result, or the API error shape. */
+interface BridgeReply {
+  result?: object;
+  error?: string;
+  message?: string;
+}
+
 async function runInServer(server: ServerInfo, request: CommandRequest): Promise<object> {
-  let response: Response;
+  let response: { status: number; body: BridgeReply };
   try {
-    response = await fetch(new URL('/api/internal/cli', server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [CLI_TOKEN_HEADER]: server.token },
-      body: JSON.stringify(request),
-    });
+    response = await postJson(new URL('/api/internal/cli', server.url), server.token, request);
   } catch {
     throw new CliError(
       `The Spotlib server (pid ${server.pid}) holds the database but does not answer at ${server.url}; if it crashed, retry in a few seconds`,
       'server_unreachable',
     );
   }
-  const body = (await response.json()) as { result?: object; error?: string; message?: string };
-  if (!response.ok || !body.result) {
-    throw new CliError(body.message ?? `The server answered ${response.status}`, body.error);
+  if (response.status !== 200 || !response.body.result) {
+    throw new CliError(
+      response.body.message ?? `The server answered ${response.status}`,
+      response.body.error,
+    );
   }
-  return body.result;
+  return response.body.result;
+}
+
+/**
+ * POST without a deadline: a command such as an import may run for many
+ * minutes, longer than fetch's built-in five-minute header timeout.
+ */
+function postJson(url: URL, token: string, body: unknown) {
+  const payload = JSON.stringify(body);
+  return new Promise<{ status: number; body: BridgeReply }>((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          [CLI_TOKEN_HEADER]: token,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString()) as BridgeReply,
+            });
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
