@@ -1,12 +1,11 @@
 import { sql } from 'kysely';
-import { expect, inject, it } from 'vitest';
-import { openPGlite, openPostgres, type Database } from '../src/db/database.js';
+import { expect, it } from 'vitest';
+import type { Database } from '../src/db/database.js';
 import { Migrator } from '../src/db/migrator.js';
 import { migrations } from '../src/db/migrations/index.js';
 import { PlayHistoryPartitions } from '../src/db/partitions.js';
-import { describeEngines } from './support/databases.js';
+import { createTestDatabase, describeEngines } from './support/databases.js';
 import { newTrack, newUser, newUserTrack } from './support/factories.js';
-import { TEST_DATABASE_PREFIX, databaseUrl } from './support/test-env.js';
 
 /**
  * DESIGN rule 9: every migration runs against a database filled under the
@@ -18,7 +17,7 @@ describeEngines('each migration on a populated database', (engine) => {
   it.each(steps.map((m) => [m.name, migrations.indexOf(m)] as const))(
     '%s',
     async (_name, index) => {
-      const { database, drop } = await emptyDatabase(engine);
+      const { database, drop } = await createTestDatabase(engine, { empty: true });
       try {
         const { db } = database;
         await new Migrator(db, migrations.slice(0, index)).migrate();
@@ -72,27 +71,4 @@ async function counts(database: Database) {
     result[table] = rows[0]!.n;
   }
   return result;
-}
-
-let counter = 0;
-async function emptyDatabase(engine: 'pglite' | 'postgres') {
-  if (engine === 'pglite') {
-    const database = await openPGlite({});
-    return { database, drop: () => database.close() };
-  }
-  const { url } = inject('testEnvironment').postgres!;
-  const name = `${TEST_DATABASE_PREFIX}empty_${process.pid}_${++counter}`;
-  const admin = openPostgres(url, 1);
-  await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
-  await admin.close();
-  const database = openPostgres(databaseUrl(url, name), 2);
-  return {
-    database,
-    drop: async () => {
-      await database.close();
-      const dropper = openPostgres(url, 1);
-      await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(dropper.db);
-      await dropper.close();
-    },
-  };
 }

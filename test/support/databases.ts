@@ -17,14 +17,20 @@ export interface TestDatabase {
 
 let databaseCounter = 0;
 
-/** A fresh, migrated database of the engine, for one test file or describe block. */
+export interface OwnedDatabase {
+  database: Database;
+  drop: () => Promise<void>;
+}
+
+/** A fresh database of the engine: migrated (from the template), or `empty`. */
 export async function createTestDatabase(
   engine: Engine,
-): Promise<{ database: Database; drop: () => Promise<void> }> {
+  { empty = false }: { empty?: boolean } = {},
+): Promise<OwnedDatabase> {
   const env = inject('testEnvironment');
   if (engine === 'pglite') {
-    const dump = await readFile(env.pgliteTemplatePath);
-    const database = await openPGlite({ loadDataDir: new Blob([dump]) });
+    const dump = empty ? undefined : new Blob([await readFile(env.pgliteTemplatePath)]);
+    const database = await openPGlite(dump ? { loadDataDir: dump } : {});
     return { database, drop: () => database.close() };
   }
   if (!env.postgres) throw new Error('PostgreSQL is not available for tests');
@@ -32,7 +38,9 @@ export async function createTestDatabase(
   const name = `${TEST_DATABASE_PREFIX}${process.pid}_${++databaseCounter}`;
   const admin = openPostgres(url, 1);
   try {
-    await sql`CREATE DATABASE ${sql.id(name)} TEMPLATE ${sql.id(template)}`.execute(admin.db);
+    await sql`CREATE DATABASE ${sql.id(name)} ${empty ? sql`` : sql`TEMPLATE ${sql.id(template)}`}`.execute(
+      admin.db,
+    );
   } finally {
     await admin.close();
   }
