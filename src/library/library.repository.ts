@@ -35,7 +35,8 @@ export class LibraryRepository {
   /**
    * Adds the tracks the user does not have yet, with their sort keys copied
    * from the catalog; a track the user has keeps it, its added_at moving
-   * earlier if this one is (an older play imported later).
+   * earlier if this one is (an older play imported later). `tracks` holds
+   * each track once.
    */
   async ensureUserTracks(
     trx: Transaction<DB>,
@@ -43,18 +44,29 @@ export class LibraryRepository {
     tracks: readonly TrackToAdd[],
   ): Promise<UserTrackRef[]> {
     if (tracks.length === 0) return [];
+    // Rows the user already has are only rewritten when added_at moves earlier; the
+    // statement's snapshot predates its insert, so those rows come from the second branch.
     const { rows } = await sql<{ track_id: number; id: number; added: boolean }>`
-      INSERT INTO user_track (user_id, track_id, added_at, title_sort, artist_sort, album_sort, duration_ms)
-      SELECT ${userId}, t.id, n.added_at, t.sort_name, a.sort_name, al.sort_name, t.duration_ms
-      FROM unnest(${tracks.map((t) => t.trackId)}::bigint[], ${tracks.map((t) => t.addedAt)}::timestamptz[])
-        AS n(track_id, added_at)
-      JOIN track t ON t.id = n.track_id
-      JOIN artist a ON a.id = t.artist_id
-      LEFT JOIN album al ON al.id = t.album_id
-      ORDER BY t.id
-      ON CONFLICT (user_id, track_id) DO UPDATE
-        SET added_at = LEAST(user_track.added_at, excluded.added_at)
-      RETURNING track_id, id, (xmax = 0) AS added`.execute(trx);
+      WITH input AS (
+        SELECT * FROM unnest(${tracks.map((t) => t.trackId)}::bigint[], ${tracks.map((t) => t.addedAt)}::timestamptz[])
+          AS n(track_id, added_at)
+      ), written AS (
+        INSERT INTO user_track (user_id, track_id, added_at, title_sort, artist_sort, album_sort, duration_ms)
+        SELECT ${userId}, t.id, n.added_at, t.sort_name, a.sort_name, al.sort_name, t.duration_ms
+        FROM input n
+        JOIN track t ON t.id = n.track_id
+        JOIN artist a ON a.id = t.artist_id
+        LEFT JOIN album al ON al.id = t.album_id
+        ORDER BY t.id
+        ON CONFLICT (user_id, track_id) DO UPDATE SET added_at = excluded.added_at
+          WHERE excluded.added_at < user_track.added_at
+        RETURNING track_id, id, (xmax = 0) AS added
+      )
+      SELECT track_id, id, added FROM written
+      UNION ALL
+      SELECT ut.track_id, ut.id, false FROM input n
+      JOIN user_track ut ON ut.user_id = ${userId} AND ut.track_id = n.track_id
+      WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.track_id = ut.track_id)`.execute(trx);
     return rows.map((r) => ({ trackId: r.track_id, userTrackId: r.id, added: r.added }));
   }
 }
