@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type Transaction } from 'kysely';
 import { monthOfPartition } from '../db/partitions.js';
 import type { DB } from '../db/schema.js';
+import { lockUserWrites } from '../db/user-write-lock.js';
 import type { PreparedPlay } from './play-batch.js';
 import { CROSS_SOURCE_SKEW_MS, SAME_SOURCE_SKEW_MS, SOURCE_PRECISION_MS } from './play-sources.js';
 
@@ -56,7 +57,7 @@ export class HistoryRepository {
    * job from detaching a month under this transaction's inserts.
    */
   async lockForRecording(trx: Transaction<DB>, userId: number): Promise<void> {
-    await sql`SELECT pg_advisory_xact_lock(${userId}::bigint)`.execute(trx);
+    await lockUserWrites(trx, userId);
     await sql`LOCK TABLE play_history, play_history_archive IN ROW EXCLUSIVE MODE`.execute(trx);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { lockUserWrites } from '../db/user-write-lock.js';
 import { GROUP_AGGREGATES } from './aggregates.repository.js';
 
 export interface DriftRow {
@@ -82,7 +83,7 @@ export class AggregatesAuditRepository {
   /** Rewrites one user's aggregates from the recount, under the user's recording lock. */
   async rebuild(userId: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(${userId}::bigint)`.execute(trx);
+      await lockUserWrites(trx, userId);
       await sql`
         WITH expected_track AS (${expectedPerTrack(userScope('ut.user_id', userId))})
         UPDATE user_track ut SET play_count = e.play_count, skip_count = e.skip_count,
