@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sortKey } from '../db/sort-key.js';
 import { CatalogRepository } from './catalog.repository.js';
-import { metadataKey, type TrackMetadata } from './track-metadata.js';
+import { metadataKey, nameKeyOf, spotifyKey, type TrackMetadata } from './track-metadata.js';
 
 /**
  * Turns what sources say about tracks into catalog track ids, creating what
@@ -47,8 +47,8 @@ export class CatalogService {
       this.catalog.tracksByName(nameKeys),
     ]);
     const found = new Map<string, number>();
-    for (const [spotifyId, id] of bySpotifyId) found.set(`spotify:${spotifyId}`, id);
-    for (const row of byName) found.set(`name:${row.artist_sort}\u001f${row.track_sort}`, row.id);
+    for (const [spotifyId, id] of bySpotifyId) found.set(spotifyKey(spotifyId), id);
+    for (const row of byName) found.set(nameKeyOf(row.artist_sort, row.track_sort), row.id);
     return found;
   }
 

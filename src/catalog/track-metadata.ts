@@ -12,6 +12,11 @@ export interface TrackMetadata {
 /** Two metadata with the same key stand for the same catalog track. */
 export function metadataKey(track: TrackMetadata): string {
   return track.spotifyId
-    ? `spotify:${track.spotifyId}`
-    : `name:${sortKey(track.artistName)}\u001f${sortKey(track.trackName)}`;
+    ? spotifyKey(track.spotifyId)
+    : nameKeyOf(sortKey(track.artistName), sortKey(track.trackName));
 }
+
+export const spotifyKey = (spotifyId: string) => `spotify:${spotifyId}`;
+/** From sort keys already normalised (as the catalog stores them). */
+export const nameKeyOf = (artistSort: string, trackSort: string) =>
+  `name:${artistSort}\u001f${trackSort}`;
