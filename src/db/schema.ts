@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 /**
  * The database as the migrations in db/migrations build it. Bigints are read
@@ -380,5 +380,3 @@ export interface DB {
 }
 
 export type AppUser = Selectable<AppUserTable>;
-export type NewAppUser = Insertable<AppUserTable>;
-export type AppUserUpdate = Updateable<AppUserTable>;

@@ -40,10 +40,6 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     this.definitions.set(definition.name, definition as JobDefinition);
   }
 
-  get started(): boolean {
-    return this.boss !== undefined;
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.jobsEnabled) await this.start();
   }
