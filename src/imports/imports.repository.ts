@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
+import type { ImportSummary } from './export-import.service.js';
 
 @Injectable()
 export class ImportsRepository {
@@ -16,11 +17,8 @@ export class ImportsRepository {
   }
 
   async start(userId: number, id: number): Promise<void> {
-    await this.db
-      .updateTable('import')
+    await this.updateImport(userId, id)
       .set({ status: 'running', started_at: new Date() })
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
       .execute();
   }
 
@@ -29,28 +27,22 @@ export class ImportsRepository {
     id: number,
     progress: { bytesRead: number; bytesTotal: number; rowsRead: number },
   ): Promise<void> {
-    await this.db
-      .updateTable('import')
+    await this.updateImport(userId, id)
       .set({
         total_bytes: progress.bytesTotal,
         processed_bytes: Math.min(progress.bytesRead, progress.bytesTotal),
         rows_read: progress.rowsRead,
       })
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
       .execute();
   }
 
   async finish(
     userId: number,
     id: number,
-    outcome: { status: 'completed' | 'failed'; summary?: object; error?: string },
+    outcome: { status: 'completed' | 'failed'; summary?: ImportSummary; error?: string },
   ): Promise<void> {
-    const summary = outcome.summary as
-      | { rowsRead: number; playsInserted: number; duplicatesSkipped: number; nonMusic: number }
-      | undefined;
-    await this.db
-      .updateTable('import')
+    const { summary } = outcome;
+    await this.updateImport(userId, id)
       .set({
         status: outcome.status,
         finished_at: new Date(),
@@ -66,9 +58,11 @@ export class ImportsRepository {
             }
           : {}),
       })
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
       .execute();
+  }
+
+  private updateImport(userId: number, id: number) {
+    return this.db.updateTable('import').where('user_id', '=', userId).where('id', '=', id);
   }
 
   find(userId: number, id: number) {
