@@ -4,6 +4,6 @@ import { CatalogService } from './catalog.service.js';
 
 @Module({
   providers: [CatalogRepository, CatalogService],
-  exports: [CatalogService],
+  exports: [CatalogService, CatalogRepository],
 })
 export class CatalogModule {}

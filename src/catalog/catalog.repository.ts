@@ -116,6 +116,31 @@ export class CatalogRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Unresolved tracks that name the same track as one of these resolved ones
+   * (same primary artist and track sort names): to be merged into it. Happens
+   * when both were created side by side, or a track got its Spotify id by a
+   * lookup that another spelling already had.
+   */
+  async unresolvedTwinsOf(trackIds: readonly number[]): Promise<{ from: number; into: number }[]> {
+    if (trackIds.length === 0) return [];
+    const { rows } = await sql<{ from: number; into: number }>`
+      SELECT DISTINCT ON (u.id) u.id AS from, r.id AS into
+      FROM track r
+      JOIN artist ra ON ra.id = r.artist_id
+      JOIN artist ua ON ua.sort_name = ra.sort_name
+      JOIN track u ON u.artist_id = ua.id AND u.sort_name = r.sort_name AND u.spotify_id IS NULL
+      WHERE r.id IN (SELECT unnest(${trackIds}::bigint[])) AND r.spotify_id IS NOT NULL
+      ORDER BY u.id, r.id`.execute(this.db);
+    return rows;
+  }
+
+  /** Removes a catalog track nobody has any more (one merged into another). */
+  async deleteIfUnused(trackId: number): Promise<void> {
+    await sql`DELETE FROM track t WHERE t.id = ${trackId}
+      AND NOT EXISTS (SELECT 1 FROM user_track ut WHERE ut.track_id = t.id)`.execute(this.db);
+  }
+
   /** Creates tracks (and their primary credit) unless a twin exists; returns nothing. */
   async insertTracks(tracks: NewTrack[]): Promise<void> {
     if (tracks.length === 0) return;

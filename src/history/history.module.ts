@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
 import { LibraryModule } from '../library/library.module.js';
+import { TrackMergeService } from '../library/track-merge.service.js';
 import { TrackResolutionService } from '../library/track-resolution.service.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -22,7 +23,14 @@ import { PlayRecorder } from './play-recorder.service.js';
     // here rather than in LibraryModule: they take the user's recording lock
     LibraryMembershipService,
     TrackResolutionService,
+    TrackMergeService,
   ],
-  exports: [PlayRecorder, HistoryRepository, LibraryMembershipService, TrackResolutionService],
+  exports: [
+    PlayRecorder,
+    HistoryRepository,
+    LibraryMembershipService,
+    TrackResolutionService,
+    TrackMergeService,
+  ],
 })
 export class HistoryModule {}

@@ -26,7 +26,26 @@ const precisionOf = (column: string) =>
     sql` `,
   )} END)`;
 
+/** Times travel as epoch milliseconds: cheaper to send and to read back than timestamps as text. */
+const EPOCH = sql`timestamptz 'epoch'`;
+const fromEpochMs = (column: string) =>
+  sql`(${EPOCH} + ${sql.ref(column)} * interval '1 millisecond')`;
+
+function span(times: readonly number[]): [Date, Date] {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const time of times) {
+    if (time < first) first = time;
+    if (time > last) last = time;
+  }
+  return [new Date(first), new Date(last)];
+}
+
 const ms = (expression: ReturnType<typeof sql>) => sql`(${expression} * interval '1 millisecond')`;
+
+interface InsertedRow extends Omit<InsertedPlay, 'played_at'> {
+  at_ms: number;
+}
 
 export interface PlayRow {
   played_at: Date;
@@ -78,6 +97,10 @@ export class HistoryRepository {
    * skew, overlap; between two precise records also no further apart than
    * half the later one lasted, since two real plays of a track end at least
    * that long apart (so a track on repeat never collapses).
+   *
+   * Set-based: the existing plays of the batch's tracks within its span are
+   * read once (by index), then hash-joined to the batch, so a batch of 50k
+   * rows costs about what a batch of 2k does per row.
    */
   async countMatches(
     trx: Transaction<DB>,
@@ -85,38 +108,37 @@ export class HistoryRepository {
     plays: readonly PreparedPlay[],
   ): Promise<Map<number, number>> {
     if (plays.length === 0) return new Map();
-    const first = plays.reduce(
-      (min, p) => (p.playedAt < min ? p.playedAt : min),
-      plays[0]!.playedAt,
-    );
-    const last = plays.reduce(
-      (max, p) => (p.playedAt > max ? p.playedAt : max),
-      plays[0]!.playedAt,
-    );
-    const candidates = (table: 'play_history' | 'play_history_archive') => sql`
-      SELECT h.user_track_id, h.played_at FROM ${sql.table(table)} h
-      WHERE h.user_id = ${userId} AND h.user_track_id = b.user_track_id
-        AND h.played_at BETWEEN b.played_at - interval ${SEARCH_WINDOW} AND b.played_at + interval ${SEARCH_WINDOW}
-        -- the batch's span as constants: the planner skips every other month's partition
-        AND h.played_at BETWEEN ${first}::timestamptz - interval ${SEARCH_WINDOW}
-                            AND ${last}::timestamptz + interval ${SEARCH_WINDOW}
-        AND h.played_at <= b.played_at + ${ms(sql`(b.precision_ms + (CASE WHEN h.source::text = b.source THEN ${sql.lit(SAME_SOURCE_SKEW_MS)} ELSE ${sql.lit(CROSS_SOURCE_SKEW_MS)} END))`)}
-        AND h.played_at + ${ms(sql`(${precisionOf('h.source')} + (CASE WHEN h.source::text = b.source THEN ${sql.lit(SAME_SOURCE_SKEW_MS)} ELSE ${sql.lit(CROSS_SOURCE_SKEW_MS)} END))`)} >= b.played_at
-        AND (b.precision_ms >= 60000 OR ${precisionOf('h.source')} >= 60000
-          OR abs(extract(epoch FROM h.played_at - b.played_at) * 1000)
-            <= greatest(1000, (CASE WHEN h.played_at > b.played_at THEN h.ms_played ELSE b.ms_played END) / 2.0))`;
+    const times = plays.map((p) => p.playedAt.getTime());
+    const [first, last] = span(times);
+    const existing = (table: 'play_history' | 'play_history_archive') => sql`
+      SELECT user_track_id, played_at, ms_played, source::text AS source,
+        ${precisionOf('source')} AS precision_ms
+      FROM ${sql.table(table)}
+      WHERE user_id = ${userId}
+        AND played_at BETWEEN ${first}::timestamptz - interval ${SEARCH_WINDOW}
+                          AND ${last}::timestamptz + interval ${SEARCH_WINDOW}
+        -- a join, not "= ANY(array)": planning thousands of array values per partition is slow
+        AND user_track_id IN (SELECT user_track_id FROM batch)`;
+    const skew = sql`(CASE WHEN e.source = b.source THEN ${sql.lit(SAME_SOURCE_SKEW_MS)} ELSE ${sql.lit(CROSS_SOURCE_SKEW_MS)} END)`;
     const { rows } = await sql<{ grp: number; matched: number }>`
-      SELECT b.grp, count(DISTINCT (m.user_track_id, m.played_at))::int AS matched
-      FROM unnest(
-        ${plays.map((p) => p.group)}::int[], ${plays.map((p) => p.userTrackId)}::bigint[],
-        ${plays.map((p) => p.playedAt)}::timestamptz[], ${plays.map((p) => p.msPlayed)}::int[],
-        ${plays.map((p) => SOURCE_PRECISION_MS[p.source])}::int[], ${plays.map((p) => p.source)}::text[]
-      ) AS b(grp, user_track_id, played_at, ms_played, precision_ms, source)
-      JOIN LATERAL (
-        ${candidates('play_history')}
-        UNION ALL
-        ${candidates('play_history_archive')}
-      ) m ON true
+      WITH batch AS MATERIALIZED (
+        SELECT grp, user_track_id, ${fromEpochMs('at_ms')} AS played_at,
+          ms_played, precision_ms, source
+        FROM unnest(
+          ${plays.map((p) => p.group)}::int[], ${plays.map((p) => p.userTrackId)}::bigint[],
+          ${times}::bigint[], ${plays.map((p) => p.msPlayed)}::int[],
+          ${plays.map((p) => SOURCE_PRECISION_MS[p.source])}::int[], ${plays.map((p) => p.source)}::text[]
+        ) AS n(grp, user_track_id, at_ms, ms_played, precision_ms, source)
+      ), existing AS MATERIALIZED (
+        ${existing('play_history')} UNION ALL ${existing('play_history_archive')}
+      )
+      SELECT b.grp, count(DISTINCT e.played_at)::int AS matched
+      FROM batch b JOIN existing e ON e.user_track_id = b.user_track_id
+        AND e.played_at <= b.played_at + ${ms(sql`(b.precision_ms + ${skew})`)}
+        AND e.played_at + ${ms(sql`(e.precision_ms + ${skew})`)} >= b.played_at
+        AND (b.precision_ms >= 60000 OR e.precision_ms >= 60000
+          OR abs(extract(epoch FROM e.played_at - b.played_at) * 1000)
+            <= greatest(1000, (CASE WHEN e.played_at > b.played_at THEN e.ms_played ELSE b.ms_played END) / 2.0))
       GROUP BY b.grp`.execute(trx);
     return new Map(rows.map((r) => [r.grp, r.matched]));
   }
@@ -149,6 +171,21 @@ export class HistoryRepository {
     return rows;
   }
 
+  /**
+   * Deletes one user track's plays (hot and archived) and returns them, to be
+   * recorded again under another track in the same transaction.
+   */
+  async takePlays(trx: Transaction<DB>, userId: number, userTrackId: number) {
+    const take = (table: 'play_history' | 'play_history_archive') =>
+      trx
+        .deleteFrom(table)
+        .where('user_id', '=', userId)
+        .where('user_track_id', '=', userTrackId)
+        .returning(['played_at', 'ms_played', 'source', 'skipped', 'reason_start', 'reason_end'])
+        .execute();
+    return [...(await take('play_history')), ...(await take('play_history_archive'))];
+  }
+
   /** Fresh statistics after a bulk load; autovacuum never analyzes partitioned parents. */
   async analyze(): Promise<void> {
     await sql`ANALYZE play_history, play_history_archive, user_track, user_artist, user_album`.execute(
@@ -179,18 +216,25 @@ export class HistoryRepository {
   ): Promise<InsertedPlay[]> {
     if (plays.length === 0) return [];
     const column = <K extends keyof PreparedPlay>(key: K) => plays.map((p) => p[key]);
-    const { rows } = await sql<InsertedPlay>`
+    const { rows } = await sql<InsertedRow>`
       INSERT INTO ${sql.table(table)}
         (user_id, user_track_id, played_at, ms_played, source, skipped, reason_start, reason_end)
-      SELECT ${userId}, n.user_track_id, n.played_at, n.ms_played, n.source::play_source, n.skipped,
-             n.reason_start, n.reason_end
+      SELECT ${userId}, n.user_track_id, ${fromEpochMs('n.at_ms')}, n.ms_played, n.source::play_source,
+             n.skipped, n.reason_start, n.reason_end
       FROM unnest(
-        ${column('userTrackId')}::bigint[], ${column('playedAt')}::timestamptz[],
+        ${column('userTrackId')}::bigint[], ${plays.map((p) => p.playedAt.getTime())}::bigint[],
         ${column('msPlayed')}::int[], ${column('source')}::text[], ${column('skipped')}::boolean[],
         ${column('reasonStart')}::text[], ${column('reasonEnd')}::text[]
-      ) AS n(user_track_id, played_at, ms_played, source, skipped, reason_start, reason_end)
+      ) AS n(user_track_id, at_ms, ms_played, source, skipped, reason_start, reason_end)
       ON CONFLICT DO NOTHING
-      RETURNING user_track_id, played_at, ms_played, skipped`.execute(trx);
-    return rows;
+      RETURNING user_track_id, (extract(epoch FROM played_at) * 1000)::bigint AS at_ms, ms_played, skipped`.execute(
+      trx,
+    );
+    return rows.map((r) => ({
+      user_track_id: r.user_track_id,
+      played_at: new Date(r.at_ms),
+      ms_played: r.ms_played,
+      skipped: r.skipped,
+    }));
   }
 }

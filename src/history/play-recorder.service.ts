@@ -1,6 +1,6 @@
 import { setTimeout } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { Kysely } from 'kysely';
+import { Kysely, type Transaction } from 'kysely';
 import { ApiError } from '../common/errors/http-error.filter.js';
 import type { DB } from '../db/schema.js';
 import { LibraryRepository } from '../library/library.repository.js';
@@ -55,29 +55,36 @@ export class PlayRecorder {
   }
 
   private recordOnce(userId: number, plays: readonly PlayToRecord[]): Promise<RecordResult> {
-    return this.db.transaction().execute(async (trx) => {
-      await this.history.lockForRecording(trx, userId);
-      const threshold = await this.users.playThreshold(userId, trx);
-      const userTracks = await this.library.ensureUserTracks(trx, userId, firstPlays(plays));
-      await this.aggregates.changeTrackCounts(
-        trx,
-        userId,
-        userTracks.filter((t) => t.added).map((t) => t.trackId),
-        1,
-      );
-      const userTrackIdOf = new Map(userTracks.map((t) => [t.trackId, t.userTrackId]));
-      const prepared = prepareBatch(plays, (trackId) => userTrackIdOf.get(trackId)!, threshold);
-      const matches = await this.history.countMatches(trx, userId, prepared);
-      const fresh = surplus(prepared, matches);
-      const inserted = await this.history.insert(
-        trx,
-        userId,
-        fresh,
-        await this.history.hotStart(trx),
-      );
-      await this.aggregates.addPlays(trx, userId, inserted);
-      return { inserted: inserted.length, duplicates: plays.length - inserted.length };
-    });
+    return this.db.transaction().execute((trx) => this.recordWithin(trx, userId, plays));
+  }
+
+  /**
+   * Records plays inside the caller's transaction (which then commits or
+   * rolls back plays and counters together), taking the user's lock.
+   */
+  async recordWithin(
+    trx: Transaction<DB>,
+    userId: number,
+    plays: readonly PlayToRecord[],
+  ): Promise<RecordResult> {
+    if (plays.length === 0) return { inserted: 0, duplicates: 0 };
+    await this.history.lockForRecording(trx, userId);
+    const threshold = await this.users.playThreshold(userId, trx);
+    const userTracks = await this.library.ensureUserTracks(trx, userId, firstPlays(plays));
+    await this.aggregates.changeTrackCounts(
+      trx,
+      userId,
+      userTracks.filter((t) => t.added).map((t) => t.trackId),
+      1,
+    );
+    const userTrackIdOf = new Map(userTracks.map((t) => [t.trackId, t.userTrackId]));
+    const prepared = prepareBatch(plays, (trackId) => userTrackIdOf.get(trackId)!, threshold);
+    const matches = await this.history.countMatches(trx, userId, prepared);
+    const fresh = surplus(prepared, matches);
+    const hotStart = await this.history.hotStart(trx);
+    const inserted = await this.history.insert(trx, userId, fresh, hotStart);
+    await this.aggregates.addPlays(trx, userId, inserted);
+    return { inserted: inserted.length, duplicates: plays.length - inserted.length };
   }
 }
 

@@ -20,8 +20,8 @@ async function readAll(name: string, content: Buffer | string, chunkSize = 1024)
   let kind: ExportFileKind | null | undefined;
   const entries: ExportEntry[] = [];
   for await (const value of readExportFile(name, Readable.from(chunks))) {
-    if (value === null || typeof value === 'string') kind = value;
-    else entries.push(value);
+    if (Array.isArray(value)) entries.push(...value);
+    else kind = value;
   }
   return { kind, entries };
 }
@@ -102,7 +102,7 @@ describe('readExportFile on bad input', () => {
     const entries: ExportEntry[] = [];
     const reading = (async () => {
       for await (const value of readExportFile('cut.json', Readable.from([cut]))) {
-        if (value !== null && typeof value === 'object') entries.push(value);
+        if (Array.isArray(value)) entries.push(...value);
       }
     })();
     await expect(reading).rejects.toThrow(ExportFileError);

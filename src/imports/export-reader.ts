@@ -1,13 +1,11 @@
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import pick from 'stream-json/filters/pick.js';
-import streamValues from 'stream-json/streamers/stream-values.js';
+import type { Readable } from 'node:stream';
 import {
   classifyAccount,
   classifyExtended,
   classifyLibraryTrack,
   type ExportItem,
 } from './export-rows.js';
+import { JsonReadError, readJsonArray } from './json-array-reader.js';
 
 export type ExportFileKind = 'extended' | 'account_music' | 'account_podcast' | 'library';
 
@@ -15,7 +13,7 @@ export interface ExportEntry {
   /** 0-based position of the element in its file */
   index: number;
   item: ExportItem;
-  /** bytes of the file read so far, for progress */
+  /** bytes of the file read up to this element, for progress and checkpoints */
   bytesRead: number;
 }
 
@@ -30,61 +28,37 @@ export class ExportFileError extends Error {
   }
 }
 
-/** Each element of a top-level array, or of `tracks` in YourLibrary.json. */
-const ELEMENT_PATH = /^(?:\d+|tracks\.\d+)$/;
-
 /**
- * Reads one export file as a stream, element by element, in constant memory;
- * its kind is told by its content, not its name. Yields the kind first (null
- * when the file is no Spotify export), then every element classified.
+ * Reads one export file as a stream, in constant memory; its kind is told by
+ * its content, not its name. Yields the kind first (null when the file is no
+ * Spotify export), then the file's elements classified, a chunk at a time.
+ * Elements of a top-level array, or of `tracks` in YourLibrary.json.
  */
 export async function* readExportFile(
   file: string,
   input: Readable,
-): AsyncGenerator<ExportFileKind | null | ExportEntry> {
-  let bytes = 0;
-  let row = -1;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  const fail = (error: unknown) =>
-    new ExportFileError(file, error instanceof Error ? error.message : String(error), {
-      row: row + 1,
-      byte: bytes,
-    });
-  const elements = streamValues.asStream();
-  const failure = pipeline(
-    input,
-    counter,
-    pick.withParserAsStream({ filter: ELEMENT_PATH }),
-    elements,
-  ).then(
-    () => undefined,
-    (error: unknown) => fail(error),
-  );
-
+): AsyncGenerator<ExportFileKind | null | ExportEntry[]> {
   let kind: ExportFileKind | null | undefined;
   try {
-    for await (const element of elements as AsyncIterable<{ key: number; value: unknown }>) {
-      row = element.key;
+    for await (const elements of readJsonArray(input, { objectArrayKey: 'tracks' })) {
       if (kind === undefined) {
-        kind = kindOf(element.value);
+        kind = kindOf(elements[0]!.value);
         yield kind;
       }
-      if (kind === null) {
-        elements.destroy();
-        return;
-      }
-      yield { index: element.key, item: classify(kind, element.value), bytesRead: bytes };
+      if (kind === null) return;
+      const fileKind = kind;
+      yield elements.map((element) => ({
+        index: element.index,
+        item: classify(fileKind, element.value),
+        bytesRead: element.end,
+      }));
     }
   } catch (error) {
-    throw (await failure) ?? fail(error);
+    if (!(error instanceof JsonReadError)) throw error;
+    throw new ExportFileError(file, error.message, { row: error.row, byte: error.byte });
+  } finally {
+    input.destroy();
   }
-  const error = await failure;
-  if (error) throw error;
   if (kind === undefined) yield null; // no elements: nothing Spotify would send
 }
 

@@ -25,7 +25,7 @@ const SPOTIFY_TRACK_URI = /^spotify:track:([0-9A-Za-z]{22})$/;
 const nullableText = z.string().nullable().optional();
 
 /** Extended streaming history (`Streaming_History_Audio_*.json`, `endsong_N.json`, video files). */
-export const extendedRowSchema = z.looseObject({
+export const extendedRowSchema = z.object({
   ts: z.iso.datetime({ offset: true }),
   ms_played: z.number().int().min(0),
   master_metadata_track_name: nullableText,
@@ -39,7 +39,7 @@ export const extendedRowSchema = z.looseObject({
 });
 
 /** Account data (`StreamingHistory_music_N.json`, older `StreamingHistoryN.json`). */
-export const accountRowSchema = z.looseObject({
+export const accountRowSchema = z.object({
   endTime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, 'expected "YYYY-MM-DD HH:MM"'),
   artistName: z.string(),
   trackName: z.string(),
@@ -47,7 +47,7 @@ export const accountRowSchema = z.looseObject({
 });
 
 /** `YourLibrary.json` → `tracks[]`. */
-export const libraryTrackSchema = z.looseObject({
+export const libraryTrackSchema = z.object({
   artist: z.string().min(1),
   album: z.string().optional(),
   track: z.string().min(1),

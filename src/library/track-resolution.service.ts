@@ -5,13 +5,15 @@ import type { TrackMetadata } from '../catalog/track-metadata.js';
 import type { DB } from '../db/schema.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { recomputeGroupsOf } from '../stats/aggregates.repository.js';
+import { TrackMergeService } from './track-merge.service.js';
 
 /**
  * Catalog track ids for what sources say, for every writer of plays or
  * libraries. When a track known by name only gets its Spotify id (a library
  * file or a scrobbler names it), the track is resolved in place; each user
  * who has it gets its new album sort key and album figures, under the
- * user's recording lock.
+ * user's recording lock. An unresolved track that turns out to name a
+ * resolved one is merged into it.
  */
 @Injectable()
 export class TrackResolutionService {
@@ -19,11 +21,15 @@ export class TrackResolutionService {
     private readonly db: Kysely<DB>,
     private readonly catalog: CatalogService,
     private readonly history: HistoryRepository,
+    private readonly merger: TrackMergeService,
   ) {}
 
   async resolve(tracks: readonly TrackMetadata[]): Promise<number[]> {
     const { trackIds, resolvedInPlace } = await this.catalog.resolveTracks(tracks);
     if (resolvedInPlace.length > 0) await this.refreshUsersOf(resolvedInPlace);
+    if (tracks.some((t) => t.spotifyId)) {
+      await this.merger.mergeTwinsOf([...new Set(trackIds.filter((_, i) => tracks[i]!.spotifyId))]);
+    }
     return trackIds;
   }
 
