@@ -126,6 +126,93 @@ describeEngines('importing the Spotify export', (engine) => {
       expect(summary.playsInserted).toBeGreaterThan(0);
     }));
 
+  it('reads older export names, both offline_timestamp units, unsorted and repeated rows', () =>
+    run(async (importPaths, drift) => {
+      const folder = path.join(work, `old-names-${engine}`);
+      execFileSync('mkdir', ['-p', folder]);
+      const row = (ts: string, msPlayed: number, track: string | null, extra: object = {}) => ({
+        ts,
+        username: 'redacted',
+        ms_played: msPlayed,
+        master_metadata_track_name: track,
+        master_metadata_album_artist_name: track && 'Portishead',
+        master_metadata_album_album_name: track && 'Dummy',
+        spotify_track_uri: track && `spotify:track:${track.padEnd(22, '0')}`,
+        episode_name: null,
+        spotify_episode_uri: null,
+        reason_start: 'trackdone',
+        reason_end: 'trackdone',
+        skipped: null,
+        offline: false,
+        ...extra,
+      });
+      const roads = row('2019-03-01T12:05:30Z', 200_000, 'Roads', {
+        offline_timestamp: 1_551_441_930_000, // milliseconds, as older exports wrote it
+      });
+      writeFileSync(
+        path.join(folder, 'endsong_0.json'),
+        JSON.stringify([
+          roads,
+          row('2019-03-01T11:00:10Z', 180_000, 'Sour'),
+          roads, // an exact repeat
+          row('2019-03-01T13:00:00Z', 10_000, 'Roads'), // too short to be a play: a skip
+          row('2019-03-02T09:00:00Z', 150_000, null, {
+            master_metadata_track_name: 'Local Song',
+            master_metadata_album_artist_name: 'Me',
+          }), // a local file: no URI
+          row('2019-03-02T10:00:00Z', 1_800_000, null, {
+            episode_name: 'An episode',
+            spotify_episode_uri: 'spotify:episode:0000000000000000000000',
+          }),
+        ]),
+      );
+      writeFileSync(
+        path.join(folder, 'Streaming_History_Audio_2023.json'),
+        JSON.stringify([
+          row('2023-06-01T08:00:00Z', 240_000, 'Glory', { offline_timestamp: 1_685_606_160 }),
+        ]),
+      );
+      writeFileSync(
+        path.join(folder, 'StreamingHistory0.json'),
+        JSON.stringify([
+          {
+            endTime: '2019-03-01 12:05',
+            artistName: 'Portishead',
+            trackName: 'Roads',
+            msPlayed: 200_000,
+          },
+          {
+            endTime: '2019-03-03 10:00',
+            artistName: 'Me',
+            trackName: 'Local Song',
+            msPlayed: 150_000,
+          },
+        ]),
+      );
+
+      const summary = await importPaths([folder]);
+      expect(summary.fileKinds.map((f) => [path.basename(f.file), f.kind, f.rows])).toEqual([
+        ['StreamingHistory0.json', 'account_music', 2],
+        ['Streaming_History_Audio_2023.json', 'extended', 1],
+        ['endsong_0.json', 'extended', 6],
+      ]);
+      expect(summary).toMatchObject({
+        files: 3,
+        rowsRead: 9,
+        // Roads, Sour, the short Roads, Local Song twice, Glory
+        playsInserted: 6,
+        // the repeated row, and the account data's Roads that the extended export states again
+        duplicatesSkipped: 2,
+        belowThreshold: 1,
+        nonMusic: 1,
+        invalidRows: 0,
+        unresolvedTracks: 1,
+        errors: [],
+      });
+      expect(await drift()).toBe(0);
+      expect((await importPaths([folder])).playsInserted).toBe(0);
+    }));
+
   it('names every bad file and where it broke, and imports the rest', () =>
     run(async (importPaths, drift) => {
       const folder = path.join(work, `bad-${engine}`);
