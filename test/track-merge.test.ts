@@ -56,12 +56,12 @@ describeEachEngine('merging an unresolved track into the resolved one', (t) => {
     bob = (await newUser(t.db)).id;
     song = { artistName: 'Björk', trackName: `Jóga ${++songs}` };
     // Account data first: the song is known by name only.
-    [unresolvedId] = await server.app.get(TrackResolutionService).resolve([song]);
+    unresolvedId = (await server.app.get(TrackResolutionService).resolve([song]))[0]!;
     // Meanwhile another writer created the resolved track without seeing it (a race).
     resolved = (await newTrack(t.db, { name: song.trackName, artist: song.artistName })).track;
 
     // Alice heard it three times by account data (minute precision) ...
-    await record(alice, unresolvedId!, [
+    await record(alice, unresolvedId, [
       ['2019-05-01T10:03:00Z', 'spotify_account_export'],
       ['2020-01-01T12:00:00Z', 'spotify_account_export'],
       [
@@ -75,14 +75,14 @@ describeEachEngine('merging an unresolved track into the resolved one', (t) => {
       [new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 16) + ':30Z', 'spotify_export'],
       ['2022-02-02T02:02:02Z', 'spotify_export'],
     ]);
-    await record(bob, unresolvedId!, [['2021-07-07T07:07:00Z', 'spotify_account_export']]);
+    await record(bob, unresolvedId, [['2021-07-07T07:07:00Z', 'spotify_account_export']]);
 
     const tag = await t.db
       .insertInto('tag')
       .values({ user_id: alice, name: 'Favourite', name_key: 'favourite' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const aliceUnresolved = (await libraryRow(alice, unresolvedId!))!;
+    const aliceUnresolved = (await libraryRow(alice, unresolvedId))!;
     await t.db
       .updateTable('user_track')
       .set({ rating: 9, liked: true })
@@ -96,7 +96,7 @@ describeEachEngine('merging an unresolved track into the resolved one', (t) => {
   });
 
   it('moves plays (hot and archived) once, keeps the library row, and leaves no drift', async () => {
-    const result = await server.app.get(TrackMergeService).merge(unresolvedId!, resolved.id);
+    const result = await server.app.get(TrackMergeService).merge(unresolvedId, resolved.id);
     // Alice: 3 moved, 2 of them already there. Bob: 1 moved.
     expect(result).toEqual({ users: 2, playsMoved: 2, duplicatesDropped: 2 });
 
@@ -110,7 +110,7 @@ describeEachEngine('merging an unresolved track into the resolved one', (t) => {
     ]);
     expect([...hot, ...archived].every((p) => p.track_id === resolved.id)).toBe(true);
 
-    expect(await libraryRow(alice, unresolvedId!)).toBeUndefined();
+    expect(await libraryRow(alice, unresolvedId)).toBeUndefined();
     const aliceRow = (await libraryRow(alice, resolved.id))!;
     expect(aliceRow).toMatchObject({ play_count: 4, rating: 9, liked: true });
     expect(aliceRow.added_at).toEqual(new Date('2019-05-01T10:03:00Z'));
@@ -125,7 +125,7 @@ describeEachEngine('merging an unresolved track into the resolved one', (t) => {
     const catalog = await t.db
       .selectFrom('track')
       .select('id')
-      .where('id', '=', unresolvedId!)
+      .where('id', '=', unresolvedId)
       .execute();
     expect(catalog).toEqual([]);
     expect(await drift(alice)).toEqual([]);
@@ -137,7 +137,7 @@ describeEachEngine('merging an unresolved track into the resolved one', (t) => {
       .get(TrackResolutionService)
       .resolve([{ ...song, spotifyId: resolved.spotify_id! }]);
     expect(ids).toEqual([resolved.id]);
-    expect(await libraryRow(alice, unresolvedId!)).toBeUndefined();
+    expect(await libraryRow(alice, unresolvedId)).toBeUndefined();
     expect(await libraryRow(alice, resolved.id)).toMatchObject({ play_count: 4 });
     expect(await drift(alice)).toEqual([]);
   });

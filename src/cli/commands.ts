@@ -93,9 +93,9 @@ export const commands: Record<string, CliCommand> = {
     },
     args: z.object({ paths: z.array(z.string().min(1)).min(1) }),
     run: async (ctx, args) =>
-      ctx
-        .get(ExportImportService)
-        .importPaths(await ctx.user(), args.paths, (p) => ctx.progress(p.bytesRead, p.bytesTotal)),
+      ctx.get(ExportImportService).importPaths(await ctx.user(), args.paths, {
+        onProgress: (p) => ctx.progress(p.bytesRead, p.bytesTotal),
+      }),
     render: (r) =>
       [
         ...r.errors.map((e) => `error: ${e.file}: ${e.message}`),

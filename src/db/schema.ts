@@ -314,6 +314,7 @@ export interface ImportTable {
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
   summary: ColumnType<unknown, string | null, string | null> | null;
+  upload_dir: string | null;
 }
 
 export interface ImportFileTable {

@@ -34,6 +34,23 @@ export interface ImportSummary {
   errors: SourceError[];
 }
 
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void;
+  /** the summary so far of an interrupted import of the same paths: its finished files are skipped */
+  resumeFrom?: ImportSummary | null;
+  /** called after each file, with the summary so far: a checkpoint to resume from */
+  onFileDone?: (summary: ImportSummary) => Promise<void>;
+  /** stops the import between two batches (server shutdown); it can resume later */
+  signal?: AbortSignal;
+}
+
+/** The import was stopped by its signal; what it committed stays, whole. */
+export class ImportInterruptedError extends Error {
+  constructor() {
+    super('The import was interrupted; it resumes where it stopped');
+  }
+}
+
 export interface ImportProgress {
   file: string;
   bytesRead: number;
@@ -61,37 +78,30 @@ export class ExportImportService {
   async importPaths(
     user: AuthUser,
     paths: readonly string[],
-    onProgress: (progress: ImportProgress) => void = () => undefined,
+    options: ImportOptions = {},
   ): Promise<ImportSummary> {
     const started = performance.now();
     const { sources, errors, ...found } = await collectSources(paths);
-    const summary: ImportSummary = {
-      files: 0,
-      rowsRead: 0,
-      playsInserted: 0,
-      duplicatesSkipped: 0,
-      belowThreshold: 0,
-      nonMusic: 0,
-      invalidRows: 0,
-      libraryTracks: 0,
-      unresolvedTracks: 0,
-      seconds: 0,
-      fileKinds: [],
-      errors,
-    };
+    const summary = options.resumeFrom ?? emptySummary();
+    const known = new Set(summary.errors.map((e) => `${e.file}\n${e.message}`));
+    summary.errors.push(...errors.filter((e) => !known.has(`${e.file}\n${e.message}`)));
+    const done = new Set(summary.fileKinds.map((f) => f.file));
     const threshold = await this.users.playThreshold(user.id);
     const bytesTotal = sources.reduce((sum, s) => sum + s.size, 0);
     let bytesBefore = 0;
     try {
       for (const source of sources) {
-        await this.importFile(user, source, threshold, summary, (bytes) =>
-          onProgress({
-            file: source.name,
-            bytesRead: bytesBefore + bytes,
-            bytesTotal,
-            rowsRead: summary.rowsRead,
-          }),
-        );
+        if (!done.has(source.name)) {
+          await this.importFile(user, source, threshold, summary, options.signal, (bytes) =>
+            options.onProgress?.({
+              file: source.name,
+              bytesRead: bytesBefore + bytes,
+              bytesTotal,
+              rowsRead: summary.rowsRead,
+            }),
+          );
+          await options.onFileDone?.(summary);
+        }
         bytesBefore += source.size;
       }
     } finally {
@@ -99,7 +109,7 @@ export class ExportImportService {
     }
     if (summary.playsInserted > 0) await this.history.analyze();
     summary.unresolvedTracks = await this.library.countUnresolved(user.id);
-    summary.seconds = Number(((performance.now() - started) / 1000).toFixed(2));
+    summary.seconds = Number((summary.seconds + (performance.now() - started) / 1000).toFixed(2));
     return summary;
   }
 
@@ -108,6 +118,7 @@ export class ExportImportService {
     source: ImportSource,
     threshold: number,
     summary: ImportSummary,
+    signal: AbortSignal | undefined,
     onBytes: (bytes: number) => void,
   ): Promise<void> {
     const plays: ExportPlay[] = [];
@@ -117,6 +128,7 @@ export class ExportImportService {
     const flush = async (bytesRead: number) => {
       const batch = { plays: plays.splice(0), saved: saved.splice(0) };
       await writing;
+      if (signal?.aborted) throw new ImportInterruptedError();
       writing = (async () => {
         await this.recordPlays(user, batch.plays, summary);
         await this.saveTracks(user, batch.saved, summary);
@@ -150,6 +162,7 @@ export class ExportImportService {
       await flush(source.size);
       await writing;
     } catch (error) {
+      if (error instanceof ImportInterruptedError) throw error;
       // What was read before the break is whole rows: record it, then report where it broke.
       await flush(bytesRead);
       await writing;
@@ -188,4 +201,21 @@ export class ExportImportService {
     );
     summary.libraryTracks += tracks.length;
   }
+}
+
+function emptySummary(): ImportSummary {
+  return {
+    files: 0,
+    rowsRead: 0,
+    playsInserted: 0,
+    duplicatesSkipped: 0,
+    belowThreshold: 0,
+    nonMusic: 0,
+    invalidRows: 0,
+    libraryTracks: 0,
+    unresolvedTracks: 0,
+    seconds: 0,
+    fileKinds: [],
+    errors: [],
+  };
 }

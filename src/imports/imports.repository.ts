@@ -7,10 +7,18 @@ import type { ImportSummary } from './export-import.service.js';
 export class ImportsRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async create(userId: number, sourceName: string, totalBytes: number): Promise<number> {
+  async create(
+    userId: number,
+    upload: { sourceName: string; totalBytes: number; uploadDir: string },
+  ): Promise<number> {
     const row = await this.db
       .insertInto('import')
-      .values({ user_id: userId, source_name: sourceName, total_bytes: totalBytes })
+      .values({
+        user_id: userId,
+        source_name: upload.sourceName,
+        total_bytes: upload.totalBytes,
+        upload_dir: upload.uploadDir,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -20,6 +28,35 @@ export class ImportsRepository {
     await this.updateImport(userId, id)
       .set({ status: 'running', started_at: new Date() })
       .execute();
+  }
+
+  /** The summary so far, written after each file: where a stopped import resumes. */
+  async checkpoint(userId: number, id: number, summary: ImportSummary): Promise<void> {
+    await this.updateImport(userId, id)
+      .set({ summary: JSON.stringify(summary) })
+      .execute();
+  }
+
+  /** Uploaded imports that did not finish (the server stopped), every user's: to resume. */
+  unfinished() {
+    return this.db
+      .selectFrom('import')
+      .select(['user_id', 'id', 'upload_dir', 'summary', 'started_at'])
+      .where('status', 'in', ['pending', 'running'])
+      .where('upload_dir', 'is not', null)
+      .execute();
+  }
+
+  /** Takes an unfinished import to resume it; false when another server took it first. */
+  async claim(userId: number, id: number, seenStartedAt: Date | null): Promise<boolean> {
+    const taken = await this.updateImport(userId, id)
+      .set({ status: 'running', started_at: new Date() })
+      .where('status', 'in', ['pending', 'running'])
+      .where((eb) =>
+        seenStartedAt ? eb('started_at', '=', seenStartedAt) : eb('started_at', 'is', null),
+      )
+      .executeTakeFirst();
+    return taken.numUpdatedRows > 0n;
   }
 
   async progress(

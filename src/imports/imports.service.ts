@@ -4,12 +4,22 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiError } from '../common/errors/http-error.filter.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { ExportImportService, type ImportSummary } from './export-import.service.js';
+import {
+  ExportImportService,
+  ImportInterruptedError,
+  type ImportSummary,
+} from './export-import.service.js';
 import { ImportsRepository } from './imports.repository.js';
 
 export interface UploadedFile {
@@ -33,12 +43,15 @@ const PROGRESS_INTERVAL_MS = 1_000;
 /**
  * Imports uploaded through the API: files are streamed to disk under
  * DATA_DIR/uploads, then imported in the background while the client polls
- * the status. Shutdown waits for running imports.
+ * the status. Shutdown stops running imports between two batches; the next
+ * start resumes them after their last finished file (recording is
+ * idempotent, so the file in flight is read again without double counting).
  */
 @Injectable()
-export class ImportsService implements OnApplicationShutdown {
+export class ImportsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ImportsService.name);
   private readonly running = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,7 +60,8 @@ export class ImportsService implements OnApplicationShutdown {
   ) {}
 
   async upload(user: AuthUser, files: AsyncIterable<UploadedFile>): Promise<ImportStatus> {
-    const folder = path.join(this.config.dataDir, 'uploads', randomUUID());
+    const uploadDir = randomUUID();
+    const folder = this.uploadFolder(uploadDir);
     await mkdir(folder, { recursive: true });
     const names: string[] = [];
     let bytes = 0;
@@ -68,8 +82,13 @@ export class ImportsService implements OnApplicationShutdown {
       await rm(folder, { recursive: true, force: true });
       throw error;
     }
-    const id = await this.imports.create(user.id, names.join(', '), bytes);
-    this.track(this.runInBackground(user, id, folder));
+    const id = await this.imports.create(user.id, {
+      sourceName: names.join(', '),
+      totalBytes: bytes,
+      uploadDir,
+    });
+    await this.imports.start(user.id, id);
+    this.track(this.runInBackground(user, id, uploadDir, null));
     return this.status(user, id);
   }
 
@@ -92,37 +111,77 @@ export class ImportsService implements OnApplicationShutdown {
     };
   }
 
+  /** Background work runs in the server only (JOBS_ENABLED), not in CLI commands or tests. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.jobsEnabled) await this.resumeInterrupted();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
     await Promise.allSettled([...this.running]);
   }
 
-  private async runInBackground(user: AuthUser, id: number, folder: string): Promise<void> {
+  /** Starts again every uploaded import a stopped server left unfinished. */
+  async resumeInterrupted(): Promise<number> {
+    let resumed = 0;
+    for (const row of await this.imports.unfinished()) {
+      if (!(await this.imports.claim(row.user_id, row.id, row.started_at))) continue;
+      const summary = (row.summary as ImportSummary | null) ?? null;
+      this.track(this.runInBackground({ id: row.user_id }, row.id, row.upload_dir!, summary));
+      resumed++;
+    }
+    return resumed;
+  }
+
+  private uploadFolder(uploadDir: string): string {
+    return path.join(this.config.dataDir, 'uploads', uploadDir);
+  }
+
+  private async runInBackground(
+    user: AuthUser,
+    id: number,
+    uploadDir: string,
+    resumeFrom: ImportSummary | null,
+  ): Promise<void> {
+    const folder = this.uploadFolder(uploadDir);
     let lastWrite = 0;
     // Progress writes go one after another and all land before the final status.
     let writing = Promise.resolve();
+    let interrupted = false;
     try {
-      await this.imports.start(user.id, id);
-      const summary = await this.importer.importPaths(user, [folder], (progress) => {
-        if (Date.now() - lastWrite < PROGRESS_INTERVAL_MS) return;
-        lastWrite = Date.now();
-        writing = writing
-          .then(() => this.imports.progress(user.id, id, progress))
-          .catch(() => undefined);
+      const summary = await this.importer.importPaths(user, [folder], {
+        resumeFrom,
+        signal: this.stopping.signal,
+        onFileDone: (soFar) => this.imports.checkpoint(user.id, id, soFar),
+        onProgress: (progress) => {
+          if (Date.now() - lastWrite < PROGRESS_INTERVAL_MS) return;
+          lastWrite = Date.now();
+          writing = writing
+            .then(() => this.imports.progress(user.id, id, progress))
+            .catch(() => undefined);
+        },
       });
       await writing;
       const named = {
         ...summary,
+        // names as the user uploaded them, not where they waited on disk
+        fileKinds: summary.fileKinds.map((f) => ({ ...f, file: path.relative(folder, f.file) })),
         errors: summary.errors.map((e) => ({ ...e, file: path.relative(folder, e.file) })),
       };
       await this.imports.finish(user.id, id, { status: 'completed', summary: named });
     } catch (error) {
+      interrupted = error instanceof ImportInterruptedError;
+      if (interrupted) {
+        this.logger.log(`Import ${id} stopped by shutdown; it resumes at the next start`);
+        return;
+      }
       this.logger.error(error);
       await this.imports.finish(user.id, id, {
         status: 'failed',
         error: error instanceof Error ? error.message : String(error),
       });
     } finally {
-      await rm(folder, { recursive: true, force: true });
+      if (!interrupted) await rm(folder, { recursive: true, force: true });
     }
   }
 

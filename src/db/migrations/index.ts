@@ -7,6 +7,7 @@ import { aggregates } from './0006-aggregates.js';
 import { importsAndSync } from './0007-imports-and-sync.js';
 import { recording } from './0008-recording.js';
 import { importSummary } from './0009-import-summary.js';
+import { importResume } from './0010-import-resume.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   importsAndSync,
   recording,
   importSummary,
+  importResume,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

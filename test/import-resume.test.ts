@@ -1,0 +1,103 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ExportImportService } from '../src/imports/export-import.service.js';
+import { ImportsService, type ImportStatus } from '../src/imports/imports.service.js';
+import { writeExtendedHistory } from '../src/generator/extended-history-files.js';
+import { AggregatesAuditRepository } from '../src/stats/aggregates-audit.repository.js';
+import { createTestApp } from './support/app.js';
+import { describeEachEngine } from './support/databases.js';
+import { newUser } from './support/factories.js';
+
+const work = mkdtempSync(path.join(tmpdir(), 'spotlib-resume-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const exportDir = path.join(work, 'export');
+// Three files of several batches each: a shutdown lands in the middle.
+beforeAll(() => writeExtendedHistory(exportDir, { rows: 60_000, rowsPerFile: 20_000, seed: 7 }));
+
+const statusOf = (app: Awaited<ReturnType<typeof createTestApp>>, userId: number, id: number) =>
+  app.get(ImportsService).status({ id: userId }, id);
+
+async function waitFor(read: () => Promise<ImportStatus>): Promise<ImportStatus> {
+  for (let i = 0; i < 1200; i++) {
+    const status = await read();
+    if (status.status === 'completed' || status.status === 'failed') return status;
+    await setTimeout(100);
+  }
+  throw new Error('the import did not finish');
+}
+
+describeEachEngine('an uploaded import stopped by shutdown', (t) => {
+  it('resumes at the next start and ends with the counts of an uninterrupted import', async () => {
+    const dataDir = mkdtempSync(path.join(work, 'data-'));
+    const user = await newUser(t.db);
+    const files = readdirSync(exportDir).map((name) => path.join(exportDir, name));
+
+    let app = await createTestApp(t.database, { dataDir });
+    const uploads = files.map((file) => ({
+      filename: path.basename(file),
+      file: (async function* () {
+        const { createReadStream } = await import('node:fs');
+        yield* createReadStream(file);
+      })(),
+    }));
+    const accepted = await app
+      .get(ImportsService)
+      .upload(user, uploads as unknown as Parameters<ImportsService['upload']>[1]);
+    // Let it commit a few batches, then stop the server under it.
+    for (let i = 0; i < 600; i++) {
+      const { n } = (
+        await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM play_history_archive WHERE user_id = ${user.id}`.execute(
+          t.db,
+        )
+      ).rows[0]!;
+      if (n > 0) break;
+      await setTimeout(50);
+    }
+    await app.close();
+    const stopped = await t.db
+      .selectFrom('import')
+      .select(['status', 'upload_dir'])
+      .where('id', '=', accepted.id)
+      .executeTakeFirstOrThrow();
+    expect(stopped.status).toBe('running');
+    const folder = path.join(dataDir, 'uploads', stopped.upload_dir!);
+    expect(existsSync(folder)).toBe(true);
+
+    app = await createTestApp(t.database, { dataDir });
+    try {
+      expect(await app.get(ImportsService).resumeInterrupted()).toBe(1);
+      const done = await waitFor(() => statusOf(app, user.id, accepted.id));
+      expect(done).toMatchObject({ status: 'completed', error: null });
+      expect(await app.get(ImportsService).resumeInterrupted()).toBe(0);
+
+      // The same files imported in one go by another user: the same plays, counted the same.
+      const other = await newUser(t.db);
+      const uninterrupted = await app.get(ExportImportService).importPaths(other, [exportDir]);
+      const count = async (userId: number) =>
+        (
+          await sql<{ plays: number; counted: number }>`
+            SELECT (SELECT count(*) FROM play_history_archive WHERE user_id = ${userId})::int
+                 + (SELECT count(*) FROM play_history WHERE user_id = ${userId})::int AS plays,
+                   (SELECT sum(play_count + skip_count) FROM user_track WHERE user_id = ${userId})::int AS counted`.execute(
+            t.db,
+          )
+        ).rows[0]!;
+      expect(await count(user.id)).toEqual({
+        plays: uninterrupted.playsInserted,
+        counted: uninterrupted.playsInserted,
+      });
+      expect(done.summary!.rowsRead).toBeGreaterThanOrEqual(uninterrupted.rowsRead);
+      const audit = app.get(AggregatesAuditRepository);
+      expect((await audit.findDrift(user.id)).drift).toEqual([]);
+    } finally {
+      await app.close();
+    }
+    expect(existsSync(folder)).toBe(false); // removed once its import ended
+  });
+});
