@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -121,10 +121,15 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
     await Promise.allSettled([...this.running]);
   }
 
-  /** Starts again every uploaded import a stopped server left unfinished. */
+  /**
+   * Starts again every uploaded import a stopped server left unfinished. Only
+   * imports whose files wait in this server's DATA_DIR: one live server holds
+   * a DATA_DIR (its lock file), so they cannot be running elsewhere.
+   */
   async resumeInterrupted(): Promise<number> {
     let resumed = 0;
     for (const row of await this.imports.unfinished()) {
+      if (!existsSync(this.uploadFolder(row.upload_dir!))) continue;
       if (!(await this.imports.claim(row.user_id, row.id, row.started_at))) continue;
       const summary = (row.summary as ImportSummary | null) ?? null;
       this.track(this.runInBackground({ id: row.user_id }, row.id, row.upload_dir!, summary));
