@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { LocalUserService } from '../src/auth/local-user.service.js';
 import { ExportImportService } from '../src/imports/export-import.service.js';
 import { ImportsService, type ImportStatus } from '../src/imports/imports.service.js';
 import { writeExtendedHistory } from '../src/generator/extended-history-files.js';
@@ -30,23 +31,48 @@ async function waitFor(read: () => Promise<ImportStatus>): Promise<ImportStatus>
   throw new Error('the import did not finish');
 }
 
+function uploadsOf(dir: string) {
+  return readdirSync(dir).map((name) => ({
+    filename: name,
+    file: createReadStream(path.join(dir, name)),
+  })) as unknown as Parameters<ImportsService['upload']>[1];
+}
+
+describeEachEngine('the server during an import', (t) => {
+  it("keeps answering requests between the import's batches", async () => {
+    const dataDir = mkdtempSync(path.join(work, 'data-'));
+    const app = await createTestApp(t.database, { dataDir });
+    try {
+      const user = await app.get(LocalUserService).get();
+      const accepted = await app.get(ImportsService).upload(user, uploadsOf(exportDir));
+      // A client polling now and then, as the web app does.
+      const answered: number[] = [];
+      let status = await statusOf(app, user.id, accepted.id);
+      for (let i = 0; i < 3000 && status.status === 'running'; i++) {
+        const response = await app.inject({ method: 'GET', url: `/api/history?limit=5` });
+        answered.push(response.statusCode);
+        status = await statusOf(app, user.id, accepted.id);
+        if (status.status === 'running') answered.push(-1); // still importing after the answer
+        await setTimeout(100);
+      }
+      expect(status.status).toBe('completed');
+      // Several requests were answered, whole, while the import was still running.
+      expect(answered.filter((code) => code === 200).length).toBeGreaterThan(2);
+      expect(answered.filter((code) => code === -1).length).toBeGreaterThan(2);
+      expect(answered.every((code) => code === 200 || code === -1)).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describeEachEngine('an uploaded import stopped by shutdown', (t) => {
   it('resumes at the next start and ends with the counts of an uninterrupted import', async () => {
     const dataDir = mkdtempSync(path.join(work, 'data-'));
     const user = await newUser(t.db);
-    const files = readdirSync(exportDir).map((name) => path.join(exportDir, name));
 
     let app = await createTestApp(t.database, { dataDir });
-    const uploads = files.map((file) => ({
-      filename: path.basename(file),
-      file: (async function* () {
-        const { createReadStream } = await import('node:fs');
-        yield* createReadStream(file);
-      })(),
-    }));
-    const accepted = await app
-      .get(ImportsService)
-      .upload(user, uploads as unknown as Parameters<ImportsService['upload']>[1]);
+    const accepted = await app.get(ImportsService).upload(user, uploadsOf(exportDir));
     // Let it commit a few batches, then stop the server under it.
     for (let i = 0; i < 600; i++) {
       const { n } = (
