@@ -29,6 +29,7 @@ import { LibraryRepository } from '../src/library/library.repository.js';
 import { AggregatesAuditRepository } from '../src/stats/aggregates-audit.repository.js';
 import { AggregatesRepository } from '../src/stats/aggregates.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
+import { seededRandom } from '../src/common/seeded-random.js';
 
 const { values } = parseArgs({
   options: {
@@ -89,7 +90,7 @@ async function main() {
 
 /** Plays over ten years for one user, shuffled, in batches, through the recording service. */
 async function recordFor(recorder: PlayRecorder, userId: number, count: number, seed: number) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const start = Date.UTC(2016, 0, 1);
   const span = Date.now() - 86_400_000 - start;
   const plays: PlayToRecord[] = Array.from({ length: count }, (_, i) => ({
@@ -220,13 +221,6 @@ async function freshDatabase(name: string): Promise<Database> {
   await new Migrator(database.db).migrate();
   await new PlayHistoryPartitions(database.db, HOT_MONTHS).ensure();
   return database;
-}
-
-function random(seed: number) {
-  return () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
 }
 
 await main();

@@ -6,18 +6,11 @@ import { StatsAuditService } from '../src/stats/stats-audit.service.js';
 import { createTestApp } from './support/app.js';
 import { postgresAvailable, withTestDatabase } from './support/databases.js';
 import { newUser } from './support/factories.js';
+import { seededRandom } from '../src/common/seeded-random.js';
 
 const WRITERS = 16;
 const BATCHES_PER_WRITER = 6;
 const USERS = 3;
-
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number) {
-  return () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-}
 
 describe.skipIf(!postgresAvailable())('concurrent recording on PostgreSQL', () => {
   it(`${WRITERS} writers with overlapping batches leave every counter equal to a recount`, () =>
@@ -43,7 +36,7 @@ describe.skipIf(!postgresAvailable())('concurrent recording on PostgreSQL', () =
 
         await Promise.all(
           Array.from({ length: WRITERS }, async (_, writer) => {
-            const next = random(writer + 1);
+            const next = seededRandom(writer + 1);
             for (let batch = 0; batch < BATCHES_PER_WRITER; batch++) {
               const user = users[Math.floor(next() * USERS)]!;
               const picks = pool.filter(() => next() < 0.4);
