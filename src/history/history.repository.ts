@@ -26,10 +26,10 @@ const precisionOf = (column: string) =>
     sql` `,
   )} END)`;
 
+const ms = (expression: ReturnType<typeof sql>) => sql`(${expression} * interval '1 millisecond')`;
+
 /** Times travel as epoch milliseconds: cheaper to send and to read back than timestamps as text. */
-const EPOCH = sql`timestamptz 'epoch'`;
-const fromEpochMs = (column: string) =>
-  sql`(${EPOCH} + ${sql.ref(column)} * interval '1 millisecond')`;
+const fromEpochMs = (column: string) => sql`(timestamptz 'epoch' + ${ms(sql.ref(column))})`;
 
 function span(times: readonly number[]): [Date, Date] {
   let first = Infinity;
@@ -40,8 +40,6 @@ function span(times: readonly number[]): [Date, Date] {
   }
   return [new Date(first), new Date(last)];
 }
-
-const ms = (expression: ReturnType<typeof sql>) => sql`(${expression} * interval '1 millisecond')`;
 
 interface InsertedRow extends Omit<InsertedPlay, 'played_at'> {
   at_ms: number;

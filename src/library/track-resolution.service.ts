@@ -27,9 +27,8 @@ export class TrackResolutionService {
   async resolve(tracks: readonly TrackMetadata[]): Promise<number[]> {
     const { trackIds, resolvedInPlace } = await this.catalog.resolveTracks(tracks);
     if (resolvedInPlace.length > 0) await this.refreshUsersOf(resolvedInPlace);
-    if (tracks.some((t) => t.spotifyId)) {
-      await this.merger.mergeTwinsOf([...new Set(trackIds.filter((_, i) => tracks[i]!.spotifyId))]);
-    }
+    const named = trackIds.filter((_, i) => tracks[i]!.spotifyId);
+    await this.merger.mergeTwinsOf([...new Set(named)]);
     return trackIds;
   }
 
