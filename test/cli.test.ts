@@ -155,7 +155,7 @@ describe.skipIf(!postgresAvailable())('spotlib CLI on PostgreSQL', () => {
     // The factory skips the membership counts: rebuild makes them right first.
     expect((await spotlib(env, 'stats', 'rebuild', '--json')).code).toBe(0);
     expect((await spotlib(env, 'stats', 'verify', '--json')).json).toMatchObject({ drift: 0 });
-    await database.db.updateTable('user_track').set({ skip_count: 3 }).execute();
+    await database.db.updateTable('user_track_stats').set({ skip_count: 3 }).execute();
 
     const drifted = await spotlib(env, 'stats', 'verify', '--json');
     expect(drifted.code).toBe(1);

@@ -16,6 +16,8 @@ import { newUser } from './support/factories.js';
 const work = mkdtempSync(path.join(tmpdir(), 'spotlib-resume-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const exportDir = path.join(work, 'export');
+/** Small chunks: the import commits several times across the three files (a checkpoint at each file's end). */
+const importChunkRows = 5_000;
 // Three files of several batches each: a shutdown lands in the middle.
 beforeAll(() => writeExtendedHistory(exportDir, { rows: 60_000, rowsPerFile: 20_000, seed: 7 }));
 
@@ -41,7 +43,7 @@ function uploadsOf(dir: string) {
 describeEachEngine('the server during an import', (t) => {
   it("keeps answering requests between the import's batches", async () => {
     const dataDir = mkdtempSync(path.join(work, 'data-'));
-    const app = await createTestApp(t.database, { dataDir });
+    const app = await createTestApp(t.database, { dataDir, importChunkRows });
     try {
       const user = await app.get(LocalUserService).get();
       const accepted = await app.get(ImportsService).upload(user, uploadsOf(exportDir));
@@ -71,7 +73,7 @@ describeEachEngine('an uploaded import stopped by shutdown', (t) => {
     const dataDir = mkdtempSync(path.join(work, 'data-'));
     const user = await newUser(t.db);
 
-    let app = await createTestApp(t.database, { dataDir });
+    let app = await createTestApp(t.database, { dataDir, importChunkRows });
     const accepted = await app.get(ImportsService).upload(user, uploadsOf(exportDir));
     // Let it commit a few batches, then stop the server under it.
     for (let i = 0; i < 600; i++) {
@@ -95,7 +97,7 @@ describeEachEngine('an uploaded import stopped by shutdown', (t) => {
     const folder = path.join(dataDir, 'uploads', stopped.upload_dir!);
     expect(existsSync(folder)).toBe(true);
 
-    app = await createTestApp(t.database, { dataDir });
+    app = await createTestApp(t.database, { dataDir, importChunkRows });
     try {
       expect(await app.get(ImportsService).resumeInterrupted()).toBe(1);
       const done = await waitFor(() => statusOf(app, user.id, accepted.id));
@@ -110,7 +112,7 @@ describeEachEngine('an uploaded import stopped by shutdown', (t) => {
           await sql<{ plays: number; counted: number }>`
             SELECT (SELECT count(*) FROM play_history_archive WHERE user_id = ${userId})::int
                  + (SELECT count(*) FROM play_history WHERE user_id = ${userId})::int AS plays,
-                   (SELECT sum(play_count + skip_count) FROM user_track WHERE user_id = ${userId})::int AS counted`.execute(
+                   (SELECT sum(play_count + skip_count) FROM user_track_stats WHERE user_id = ${userId})::int AS counted`.execute(
             t.db,
           )
         ).rows[0]!;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
 import { LibraryMembershipService } from '../src/library/library-membership.service.js';
@@ -26,8 +27,13 @@ describeEachEngine('recording plays', (t) => {
   const userTrack = () =>
     t.db
       .selectFrom('user_track')
+      .innerJoin('user_track_stats as s', (j) =>
+        j
+          .onRef('s.user_id', '=', 'user_track.user_id')
+          .onRef('s.user_track_id', '=', 'user_track.id'),
+      )
       .select(['play_count', 'skip_count', 'ms_played', 'last_played_at', 'added_at'])
-      .where('user_id', '=', userId)
+      .where('user_track.user_id', '=', userId)
       .where('track_id', '=', song.track.id)
       .executeTakeFirstOrThrow();
   const noDrift = async () =>
@@ -122,6 +128,15 @@ describeEachEngine('recording plays', (t) => {
       expect((await userTrack()).skip_count).toBe(2);
       await noDrift();
     });
+
+    it('counts a play that both sources state in one batch once, keeping the precise record', async () => {
+      const batch = [minute('2024-03-01T10:03:00Z'), play('2024-03-01T10:03:25Z')];
+      expect(await record(batch)).toEqual({ inserted: 1, duplicates: 1 });
+      const { rows } = await sql<{ source: string }>`
+        SELECT source::text FROM play_history_archive WHERE user_id = ${userId}`.execute(t.db);
+      expect(rows).toEqual([{ source: 'spotify_export' }]);
+      await noDrift();
+    });
   });
 
   it('writes an old play to the archive and finds it there again', async () => {
@@ -212,6 +227,12 @@ describeEachEngine('library membership', (t) => {
       .executeTakeFirstOrThrow();
     expect(await membership.remove(user.id, [userTrackA.id])).toEqual({ removed: 1 });
     expect(await artist(a.artist.id)).toEqual({ track_count: 0, play_count: 0, ms_played: 0 });
+    // its plays leave with it (explicitly: the history has no foreign key to cascade)
+    const { rows: leftPlays } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM (SELECT user_id, user_track_id FROM play_history
+        UNION ALL SELECT user_id, user_track_id FROM play_history_archive) p
+      WHERE user_id = ${user.id} AND user_track_id = ${userTrackA.id}`.execute(t.db);
+    expect(leftPlays).toEqual([{ n: 0 }]);
     expect((await server.app.get(StatsAuditService).verify(user.id)).drift).toBe(0);
   });
 

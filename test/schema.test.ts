@@ -22,10 +22,10 @@ describeEachEngine('schema', (t) => {
     const badUpdates: [string, () => Promise<unknown>][] = [
       ['a rating of 11 half-stars', () => updateUserTrack({ rating: 11 })],
       ['a negative rating', () => updateUserTrack({ rating: -1 })],
-      ['a negative play count', () => updateUserTrack({ play_count: -1 })],
-      ['a negative skip count', () => updateUserTrack({ skip_count: -1 })],
-      ['negative ms played', () => updateUserTrack({ ms_played: -5 })],
-      ['plays without a last played time', () => updateUserTrack({ play_count: 3 })],
+      ['a negative play count', () => updateCounters({ play_count: -1 })],
+      ['a negative skip count', () => updateCounters({ skip_count: -1 })],
+      ['negative ms played', () => updateCounters({ ms_played: -5 })],
+      ['plays without a last played time', () => updateCounters({ play_count: 3 })],
       [
         'a negative artist aggregate',
         async () => {
@@ -173,6 +173,14 @@ describeEachEngine('schema', (t) => {
 
   async function updateUserTrack(values: Record<string, number>) {
     await t.db.updateTable('user_track').set(values).where('id', '=', userTrackId).execute();
+  }
+
+  async function updateCounters(values: Record<string, number>) {
+    await t.db
+      .updateTable('user_track_stats')
+      .set(values)
+      .where('user_track_id', '=', userTrackId)
+      .execute();
   }
 });
 

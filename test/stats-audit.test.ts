@@ -45,7 +45,7 @@ describeEachEngine('stats verify and rebuild', (t) => {
 
   it('reports every aggregate that drifted, and rebuild repairs them', async () => {
     await t.db
-      .updateTable('user_track')
+      .updateTable('user_track_stats')
       .set({ play_count: 7, last_played_at: new Date() })
       .where('user_id', '=', userId)
       .execute();
@@ -65,7 +65,7 @@ describeEachEngine('stats verify and rebuild', (t) => {
     expect(await command('stats.rebuild', userId)).toEqual({ users: 1, repaired: 6 });
     expect(await command('stats.verify')).toMatchObject({ drift: 0 });
     const track = await t.db
-      .selectFrom('user_track')
+      .selectFrom('user_track_stats')
       .select(['play_count', 'skip_count'])
       .where('user_id', '=', userId)
       .orderBy('play_count', 'desc')

@@ -44,8 +44,14 @@ describeEachEngine('merging an unresolved track into the resolved one', (t) => {
   const libraryRow = (userId: number, trackId: number) =>
     t.db
       .selectFrom('user_track')
-      .selectAll()
-      .where('user_id', '=', userId)
+      .innerJoin('user_track_stats as s', (j) =>
+        j
+          .onRef('s.user_id', '=', 'user_track.user_id')
+          .onRef('s.user_track_id', '=', 'user_track.id'),
+      )
+      .selectAll('user_track')
+      .select('s.play_count')
+      .where('user_track.user_id', '=', userId)
       .where('track_id', '=', trackId)
       .executeTakeFirst();
   const drift = async (userId: number) =>

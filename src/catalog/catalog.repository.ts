@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
+import { textArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 
 export interface NewArtist {
@@ -34,7 +35,7 @@ export class CatalogRepository {
     const rows = await this.db
       .selectFrom('track')
       .select(['id', 'spotify_id'])
-      .where('spotify_id', 'in', spotifyIds)
+      .where(sql<boolean>`spotify_id = ANY(${textArray(spotifyIds)}::text[])`)
       .execute();
     return new Map(rows.map((r) => [r.spotify_id!, r.id]));
   }
@@ -145,8 +146,8 @@ export class CatalogRepository {
   async insertTracks(tracks: NewTrack[]): Promise<void> {
     if (tracks.length === 0) return;
     const column = <K extends keyof NewTrack>(key: K) => tracks.map((t) => t[key]);
-    await this.db.transaction().execute(async (trx) => {
-      const inserted = await sql<{ id: number; artist_id: number }>`
+    await sql`
+      WITH inserted AS (
         INSERT INTO track (spotify_id, name, sort_name, artist_id, album_id, duration_ms)
         SELECT n.spotify_id, n.name, n.sort_name, n.artist_id, n.album_id, n.duration_ms
         FROM unnest(
@@ -157,12 +158,9 @@ export class CatalogRepository {
           SELECT 1 FROM track t WHERE t.artist_id = n.artist_id AND t.sort_name = n.sort_name COLLATE "C"
         )
         ON CONFLICT DO NOTHING
-        RETURNING id, artist_id`.execute(trx);
-      if (inserted.rows.length === 0) return;
-      await trx
-        .insertInto('track_artist')
-        .values(inserted.rows.map((t) => ({ track_id: t.id, position: 0, artist_id: t.artist_id })))
-        .execute();
-    });
+        RETURNING id, artist_id
+      )
+      INSERT INTO track_artist (track_id, position, artist_id)
+      SELECT id, 0, artist_id FROM inserted`.execute(this.db);
   }
 }

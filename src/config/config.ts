@@ -14,6 +14,8 @@ const envSchema = z.object({
   /** pg-boss schedules and workers; off for one-shot processes. */
   JOBS_ENABLED: z.stringbool().default(true),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Rows an import commits at a time: more is faster and takes more memory (default per engine). */
+  IMPORT_CHUNK_ROWS: z.coerce.number().int().min(100).max(500_000).optional(),
 });
 
 export type Engine = 'pglite' | 'postgres';
@@ -28,6 +30,7 @@ export interface AppConfig {
   historyHotMonths: number;
   jobsEnabled: boolean;
   databasePoolSize: number;
+  importChunkRows: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -54,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     historyHotMonths: e.HISTORY_HOT_MONTHS,
     jobsEnabled: e.JOBS_ENABLED,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    importChunkRows: e.IMPORT_CHUNK_ROWS,
   };
 }
 

@@ -183,16 +183,22 @@ export interface UserTrackTable {
   liked: Defaulted<boolean>;
   /** half stars, 0..10 */
   rating: number | null;
-  play_count: Defaulted<number>;
-  skip_count: Defaulted<number>;
-  ms_played: Defaulted<number>;
-  last_played_at: Timestamp | null;
   title_sort: string;
   artist_sort: string;
   album_sort: string | null;
   duration_ms: number | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** A user track's play counters (one row per user_track, written with it). */
+export interface UserTrackStatsTable {
+  user_id: number;
+  user_track_id: number;
+  play_count: Defaulted<number>;
+  skip_count: Defaulted<number>;
+  ms_played: Defaulted<number>;
+  last_played_at: Timestamp | null;
 }
 
 export interface TagTable {
@@ -363,6 +369,7 @@ export interface DB {
   genre: GenreTable;
   artist_genre: ArtistGenreTable;
   user_track: UserTrackTable;
+  user_track_stats: UserTrackStatsTable;
   tag: TagTable;
   track_tag: TrackTagTable;
   playlist: PlaylistTable;

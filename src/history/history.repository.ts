@@ -1,22 +1,37 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type RawBuilder, type Transaction } from 'kysely';
+import { booleanArray, numberArray, textArray } from '../db/array-literal.js';
+import { fromEpochMs, ms } from '../db/epoch-ms.js';
 import { monthOfPartition } from '../db/partitions.js';
 import type { DB } from '../db/schema.js';
 import { lockUserWrites } from '../db/user-write-lock.js';
 import type { PreparedPlay } from './play-batch.js';
 import { CROSS_SOURCE_SKEW_MS, SAME_SOURCE_SKEW_MS, SOURCE_PRECISION_MS } from './play-sources.js';
 
-export interface InsertedPlay {
-  user_track_id: number;
-  played_at: Date;
-  ms_played: number;
-  skipped: boolean;
+/** What newly inserted plays add to one user track's counters. */
+export interface PlayDelta {
+  userTrackId: number;
+  plays: number;
+  skips: number;
+  msPlayed: number;
+  /** epoch ms of the latest inserted play that was not a skip */
+  lastPlayedMs: number | null;
 }
 
+type HistoryTable = 'play_history' | 'play_history_archive';
+
 /** Widest distance at which two records can be one play: coarsest precision + skew, both sides. */
-const SEARCH_WINDOW = sql.lit(
-  `${(2 * (Math.max(...Object.values(SOURCE_PRECISION_MS)) + CROSS_SOURCE_SKEW_MS)) / 1000} seconds`,
-);
+const SEARCH_WINDOW_S =
+  (2 * (Math.max(...Object.values(SOURCE_PRECISION_MS)) + CROSS_SOURCE_SKEW_MS)) / 1000;
+const SEARCH_WINDOW = sql.lit(`${SEARCH_WINDOW_S} seconds`);
+
+/**
+ * Plays are hash-joined on (track, time slot of SEARCH_WINDOW) against the
+ * slot and its two neighbours: a join on the track alone pairs every play of
+ * a favourite track with every other in the span, quadratic in its plays.
+ */
+const slotOf = (column: string) =>
+  sql`floor(extract(epoch FROM ${sql.ref(column)}) / ${sql.lit(SEARCH_WINDOW_S)})::bigint`;
 
 const precisionOf = (column: string) =>
   sql`(CASE ${sql.ref(column)} ${sql.join(
@@ -26,11 +41,6 @@ const precisionOf = (column: string) =>
     sql` `,
   )} END)`;
 
-const ms = (expression: ReturnType<typeof sql>) => sql`(${expression} * interval '1 millisecond')`;
-
-/** Times travel as epoch milliseconds: cheaper to send and to read back than timestamps as text. */
-const fromEpochMs = (column: string) => sql`(timestamptz 'epoch' + ${ms(sql.ref(column))})`;
-
 function span(times: readonly number[]): [Date, Date] {
   let first = Infinity;
   let last = -Infinity;
@@ -39,10 +49,6 @@ function span(times: readonly number[]): [Date, Date] {
     if (time > last) last = time;
   }
   return [new Date(first), new Date(last)];
-}
-
-interface InsertedRow extends Omit<InsertedPlay, 'played_at'> {
-  at_ms: number;
 }
 
 export interface PlayRow {
@@ -90,27 +96,33 @@ export class HistoryRepository {
   }
 
   /**
-   * How many existing plays (hot and archive) each group of the batch matches.
+   * Inserts the plays of the batch that are not already recorded, each into
+   * the table that holds its month, in one statement; returns what the
+   * inserted plays add to each user track's counters.
+   *
    * Two records are one play when their possible end times, widened by the
    * skew, overlap; between two precise records also no further apart than
    * half the later one lasted, since two real plays of a track end at least
-   * that long apart (so a track on repeat never collapses).
+   * that long apart (so a track on repeat never collapses). Each group of the
+   * batch then adds only its plays beyond the existing ones that match any of
+   * it: the latest ones.
    *
    * Set-based: the existing plays of the batch's tracks within its span are
    * read once (by index), then hash-joined to the batch, so a batch of 50k
    * rows costs about what a batch of 2k does per row.
    */
-  async countMatches(
+  async insertNew(
     trx: Transaction<DB>,
     userId: number,
     plays: readonly PreparedPlay[],
-  ): Promise<Map<number, number>> {
-    if (plays.length === 0) return new Map();
+    hotStart: Date,
+  ): Promise<PlayDelta[]> {
+    if (plays.length === 0) return [];
     const times = plays.map((p) => p.playedAt.getTime());
     const [first, last] = span(times);
-    const existing = (table: 'play_history' | 'play_history_archive') => sql`
-      SELECT user_track_id, played_at, ms_played, source::text AS source,
-        ${precisionOf('source')} AS precision_ms
+    const existing = (table: HistoryTable) => sql`
+      SELECT user_track_id, played_at, ms_played, source, ${precisionOf('source')} AS precision_ms,
+        ${slotOf('played_at')} AS slot
       FROM ${sql.table(table)}
       WHERE user_id = ${userId}
         AND played_at BETWEEN ${first}::timestamptz - interval ${SEARCH_WINDOW}
@@ -118,27 +130,56 @@ export class HistoryRepository {
         -- a join, not "= ANY(array)": planning thousands of array values per partition is slow
         AND user_track_id IN (SELECT user_track_id FROM batch)`;
     const skew = sql`(CASE WHEN e.source = b.source THEN ${sql.lit(SAME_SOURCE_SKEW_MS)} ELSE ${sql.lit(CROSS_SOURCE_SKEW_MS)} END)`;
-    const { rows } = await sql<{ grp: number; matched: number }>`
+    const insertInto = (table: HistoryTable, months: RawBuilder<unknown>) => sql`
+      INSERT INTO ${sql.table(table)}
+        (user_id, user_track_id, played_at, ms_played, source, skipped, reason_start, reason_end)
+      SELECT ${userId}, user_track_id, played_at, ms_played, source, skipped, reason_start, reason_end
+      FROM fresh WHERE ${months}
+      ON CONFLICT DO NOTHING
+      RETURNING user_track_id, played_at, ms_played, skipped`;
+    const column = <K extends keyof PreparedPlay>(key: K) => plays.map((p) => p[key]);
+    const { rows } = await sql<PlayDelta>`
       WITH batch AS MATERIALIZED (
-        SELECT grp, user_track_id, ${fromEpochMs('at_ms')} AS played_at,
-          ms_played, precision_ms, source
+        SELECT grp, user_track_id, ${fromEpochMs('at_ms')} AS played_at, ms_played,
+          source::play_source AS source, skipped, reason_start, reason_end,
+          ${precisionOf('source')} AS precision_ms,
+          floor(at_ms / ${sql.lit(SEARCH_WINDOW_S * 1000)}.0)::bigint AS slot
         FROM unnest(
-          ${plays.map((p) => p.group)}::int[], ${plays.map((p) => p.userTrackId)}::bigint[],
-          ${times}::bigint[], ${plays.map((p) => p.msPlayed)}::int[],
-          ${plays.map((p) => SOURCE_PRECISION_MS[p.source])}::int[], ${plays.map((p) => p.source)}::text[]
-        ) AS n(grp, user_track_id, at_ms, ms_played, precision_ms, source)
+          ${numberArray(column('group'))}::int[], ${numberArray(column('userTrackId'))}::bigint[],
+          ${numberArray(times)}::bigint[], ${numberArray(column('msPlayed'))}::int[],
+          ${textArray(column('source'))}::text[], ${booleanArray(column('skipped'))}::boolean[],
+          ${textArray(column('reasonStart'))}::text[], ${textArray(column('reasonEnd'))}::text[]
+        ) AS n(grp, user_track_id, at_ms, ms_played, source, skipped, reason_start, reason_end)
       ), existing AS MATERIALIZED (
         ${existing('play_history')} UNION ALL ${existing('play_history_archive')}
+      ), matched AS (
+        SELECT b.grp, count(DISTINCT e.played_at) AS n
+        FROM batch b CROSS JOIN (VALUES (-1), (0), (1)) AS near(step)
+        JOIN existing e ON e.user_track_id = b.user_track_id AND e.slot = b.slot + near.step
+          AND e.played_at <= b.played_at + ${ms(sql`(b.precision_ms + ${skew})`)}
+          AND e.played_at + ${ms(sql`(e.precision_ms + ${skew})`)} >= b.played_at
+          AND (b.precision_ms >= 60000 OR e.precision_ms >= 60000
+            OR abs(extract(epoch FROM e.played_at - b.played_at) * 1000)
+              <= greatest(1000, (CASE WHEN e.played_at > b.played_at THEN e.ms_played ELSE b.ms_played END) / 2.0))
+        GROUP BY b.grp
+      ), fresh AS (
+        SELECT b.* FROM (
+          SELECT *, row_number() OVER (PARTITION BY grp ORDER BY played_at) AS position FROM batch
+        ) b LEFT JOIN matched m ON m.grp = b.grp
+        WHERE b.position > coalesce(m.n, 0)
+      ), hot AS (
+        ${insertInto('play_history', sql`played_at >= ${hotStart}`)}
+      ), archived AS (
+        ${insertInto('play_history_archive', sql`played_at < ${hotStart}`)}
       )
-      SELECT b.grp, count(DISTINCT e.played_at)::int AS matched
-      FROM batch b JOIN existing e ON e.user_track_id = b.user_track_id
-        AND e.played_at <= b.played_at + ${ms(sql`(b.precision_ms + ${skew})`)}
-        AND e.played_at + ${ms(sql`(e.precision_ms + ${skew})`)} >= b.played_at
-        AND (b.precision_ms >= 60000 OR e.precision_ms >= 60000
-          OR abs(extract(epoch FROM e.played_at - b.played_at) * 1000)
-            <= greatest(1000, (CASE WHEN e.played_at > b.played_at THEN e.ms_played ELSE b.ms_played END) / 2.0))
-      GROUP BY b.grp`.execute(trx);
-    return new Map(rows.map((r) => [r.grp, r.matched]));
+      SELECT user_track_id AS "userTrackId",
+        count(*) FILTER (WHERE NOT skipped)::int AS plays,
+        count(*) FILTER (WHERE skipped)::int AS skips,
+        sum(ms_played)::bigint AS "msPlayed",
+        (extract(epoch FROM max(played_at) FILTER (WHERE NOT skipped)) * 1000)::bigint AS "lastPlayedMs"
+      FROM (SELECT * FROM hot UNION ALL SELECT * FROM archived) inserted
+      GROUP BY user_track_id`.execute(trx);
+    return rows;
   }
 
   /**
@@ -147,7 +188,7 @@ export class HistoryRepository {
    * user_track_id) read backwards; the union keeps the first `limit`.
    */
   async listPlays(userId: number, range: PlayRange, limit: number): Promise<PlayRow[]> {
-    const newest = (table: 'play_history' | 'play_history_archive') => sql`(
+    const newest = (table: HistoryTable) => sql`(
       SELECT user_track_id, played_at, ms_played, skipped, source FROM ${sql.table(table)}
       WHERE user_id = ${userId}
         ${range.from ? sql`AND played_at >= ${range.from}` : sql``}
@@ -174,7 +215,7 @@ export class HistoryRepository {
    * recorded again under another track in the same transaction.
    */
   async takePlays(trx: Transaction<DB>, userId: number, userTrackId: number) {
-    const take = (table: 'play_history' | 'play_history_archive') =>
+    const take = (table: HistoryTable) =>
       trx
         .deleteFrom(table)
         .where('user_id', '=', userId)
@@ -184,55 +225,24 @@ export class HistoryRepository {
     return [...(await take('play_history')), ...(await take('play_history_archive'))];
   }
 
+  /**
+   * Deletes the plays of user tracks about to leave the library: the history
+   * has no foreign key to cascade from (migration 0011).
+   */
+  async deletePlaysOf(trx: Transaction<DB>, userId: number, userTrackIds: readonly number[]) {
+    for (const table of ['play_history', 'play_history_archive'] as const) {
+      await trx
+        .deleteFrom(table)
+        .where('user_id', '=', userId)
+        .where(sql<boolean>`user_track_id = ANY(${numberArray(userTrackIds)}::bigint[])`)
+        .execute();
+    }
+  }
+
   /** Fresh statistics after a bulk load; autovacuum never analyzes partitioned parents. */
   async analyze(): Promise<void> {
-    await sql`ANALYZE play_history, play_history_archive, user_track, user_artist, user_album`.execute(
+    await sql`ANALYZE play_history, play_history_archive, user_track, user_track_stats, user_artist, user_album`.execute(
       this.db,
     );
-  }
-
-  /** Inserts plays into the table that holds their month; returns the rows actually inserted. */
-  async insert(
-    trx: Transaction<DB>,
-    userId: number,
-    plays: readonly PreparedPlay[],
-    hotStart: Date,
-  ): Promise<InsertedPlay[]> {
-    const hot = plays.filter((p) => p.playedAt >= hotStart);
-    const archived = plays.filter((p) => p.playedAt < hotStart);
-    return [
-      ...(await this.insertInto(trx, 'play_history', userId, hot)),
-      ...(await this.insertInto(trx, 'play_history_archive', userId, archived)),
-    ];
-  }
-
-  private async insertInto(
-    trx: Transaction<DB>,
-    table: 'play_history' | 'play_history_archive',
-    userId: number,
-    plays: readonly PreparedPlay[],
-  ): Promise<InsertedPlay[]> {
-    if (plays.length === 0) return [];
-    const column = <K extends keyof PreparedPlay>(key: K) => plays.map((p) => p[key]);
-    const { rows } = await sql<InsertedRow>`
-      INSERT INTO ${sql.table(table)}
-        (user_id, user_track_id, played_at, ms_played, source, skipped, reason_start, reason_end)
-      SELECT ${userId}, n.user_track_id, ${fromEpochMs('n.at_ms')}, n.ms_played, n.source::play_source,
-             n.skipped, n.reason_start, n.reason_end
-      FROM unnest(
-        ${column('userTrackId')}::bigint[], ${plays.map((p) => p.playedAt.getTime())}::bigint[],
-        ${column('msPlayed')}::int[], ${column('source')}::text[], ${column('skipped')}::boolean[],
-        ${column('reasonStart')}::text[], ${column('reasonEnd')}::text[]
-      ) AS n(user_track_id, at_ms, ms_played, source, skipped, reason_start, reason_end)
-      ON CONFLICT DO NOTHING
-      RETURNING user_track_id, (extract(epoch FROM played_at) * 1000)::bigint AS at_ms, ms_played, skipped`.execute(
-      trx,
-    );
-    return rows.map((r) => ({
-      user_track_id: r.user_track_id,
-      played_at: new Date(r.at_ms),
-      ms_played: r.ms_played,
-      skipped: r.skipped,
-    }));
   }
 }

@@ -2,12 +2,13 @@ import { setTimeout } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { Kysely, type Transaction } from 'kysely';
 import { ApiError } from '../common/errors/http-error.filter.js';
-import type { DB } from '../db/schema.js';
+import type { DB, PlaySource } from '../db/schema.js';
 import { LibraryRepository } from '../library/library.repository.js';
 import { AggregatesRepository } from '../stats/aggregates.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { HistoryRepository } from './history.repository.js';
 import { prepareBatch, type PlayToRecord, type PreparedPlay } from './play-batch.js';
+import { SOURCE_PRECISION_MS } from './play-sources.js';
 
 export interface RecordResult {
   /** plays written now */
@@ -79,23 +80,30 @@ export class PlayRecorder {
     );
     const userTrackIdOf = new Map(userTracks.map((t) => [t.trackId, t.userTrackId]));
     const prepared = prepareBatch(plays, (trackId) => userTrackIdOf.get(trackId)!, threshold);
-    const matches = await this.history.countMatches(trx, userId, prepared);
-    const fresh = surplus(prepared, matches);
     const hotStart = await this.history.hotStart(trx);
-    const inserted = await this.history.insert(trx, userId, fresh, hotStart);
-    await this.aggregates.addPlays(trx, userId, inserted);
-    return { inserted: inserted.length, duplicates: plays.length - inserted.length };
+    let inserted = 0;
+    // Sources one after another, the most precise first: a play that two sources
+    // both state in this batch is then matched like one already recorded, and the
+    // precise record is the one kept.
+    for (const ofSource of bySourcePrecision(prepared)) {
+      const deltas = await this.history.insertNew(trx, userId, ofSource, hotStart);
+      await this.aggregates.addPlays(trx, userId, deltas);
+      inserted += deltas.reduce((sum, d) => sum + d.plays + d.skips, 0);
+    }
+    return { inserted, duplicates: plays.length - inserted };
   }
 }
 
-/** Each group keeps only its plays beyond the existing ones that match it: the latest ones. */
-function surplus(plays: PreparedPlay[], matches: Map<number, number>): PreparedPlay[] {
-  const seen = new Map<number, number>();
-  return plays.filter((play) => {
-    const position = seen.get(play.group) ?? 0;
-    seen.set(play.group, position + 1);
-    return position >= (matches.get(play.group) ?? 0);
-  });
+function bySourcePrecision(plays: readonly PreparedPlay[]): PreparedPlay[][] {
+  const groups = new Map<PlaySource, PreparedPlay[]>();
+  for (const play of plays) {
+    const group = groups.get(play.source);
+    if (group) group.push(play);
+    else groups.set(play.source, [play]);
+  }
+  return [...groups]
+    .sort(([a], [b]) => SOURCE_PRECISION_MS[a] - SOURCE_PRECISION_MS[b])
+    .map(([, group]) => group);
 }
 
 /** The first time each track was played in the batch: when a new track joins the library. */

@@ -1,6 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
+import type { AppConfig, Engine } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { Database } from '../db/database.js';
 import type { TrackMetadata } from '../catalog/track-metadata.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
@@ -13,11 +16,12 @@ import type { ExportPlay } from './export-rows.js';
 import { collectSources, type ImportSource, type SourceError } from './import-sources.js';
 
 /**
- * Rows per committed batch: big enough that set-based writes pay off, small
- * enough that a batch commits in well under a second and the embedded server
- * keeps answering between batches.
+ * Rows per committed chunk. Counters move once per track per chunk, so big
+ * chunks load faster; chunks span files (real exports split at ~15k rows).
+ * PGlite has one connection that the embedded server's requests wait on
+ * while a chunk commits, so it takes smaller ones. IMPORT_CHUNK_ROWS overrides.
  */
-const BATCH_SIZE = 10_000;
+const CHUNK_ROWS: Record<Engine, number> = { postgres: 50_000, pglite: 10_000 };
 
 export interface ImportSummary {
   files: number;
@@ -38,9 +42,12 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** the summary so far of an interrupted import of the same paths: its finished files are skipped */
   resumeFrom?: ImportSummary | null;
-  /** called after each file, with the summary so far: a checkpoint to resume from */
-  onFileDone?: (summary: ImportSummary) => Promise<void>;
-  /** stops the import between two batches (server shutdown); it can resume later */
+  /**
+   * called when the files read so far are committed whole, with the summary
+   * so far: a checkpoint to resume from
+   */
+  onCheckpoint?: (summary: ImportSummary) => Promise<void>;
+  /** stops the import between two chunks (server shutdown); it can resume later */
   signal?: AbortSignal;
 }
 
@@ -60,7 +67,7 @@ export interface ImportProgress {
 
 /**
  * Imports Spotify's data export: every file read as a stream and written in
- * committed batches through the catalog and the recording service, so a
+ * committed chunks through the catalog and the recording service, so a
  * play counts once however often the same files come in. A broken file is
  * reported with where it broke; the batches before it stay, whole.
  */
@@ -73,6 +80,8 @@ export class ExportImportService {
     private readonly library: LibraryRepository,
     private readonly history: HistoryRepository,
     private readonly users: UsersRepository,
+    private readonly database: Database,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async importPaths(
@@ -86,24 +95,8 @@ export class ExportImportService {
     const known = new Set(summary.errors.map((e) => `${e.file}\n${e.message}`));
     summary.errors.push(...errors.filter((e) => !known.has(`${e.file}\n${e.message}`)));
     const done = new Set(summary.fileKinds.map((f) => f.file));
-    const threshold = await this.users.playThreshold(user.id);
-    const bytesTotal = sources.reduce((sum, s) => sum + s.size, 0);
-    let bytesBefore = 0;
     try {
-      for (const source of sources) {
-        if (!done.has(source.name)) {
-          await this.importFile(user, source, threshold, summary, options.signal, (bytes) =>
-            options.onProgress?.({
-              file: source.name,
-              bytesRead: bytesBefore + bytes,
-              bytesTotal,
-              rowsRead: summary.rowsRead,
-            }),
-          );
-          await options.onFileDone?.(summary);
-        }
-        bytesBefore += source.size;
-      }
+      await this.importSources(user, sources, done, summary, options);
     } finally {
       found.close();
     }
@@ -113,31 +106,68 @@ export class ExportImportService {
     return summary;
   }
 
-  private async importFile(
+  /**
+   * Reads the files in order into chunks and writes each chunk while the
+   * next is read. A chunk is cut at the end of a file once it is big enough
+   * (or inside a file far bigger than a chunk), and a cut at a file's end is
+   * a checkpoint: the files before it are committed whole.
+   */
+  private async importSources(
     user: AuthUser,
+    sources: readonly ImportSource[],
+    done: ReadonlySet<string>,
+    summary: ImportSummary,
+    options: ImportOptions,
+  ): Promise<void> {
+    const threshold = await this.users.playThreshold(user.id);
+    const chunkRows = this.config.importChunkRows ?? CHUNK_ROWS[this.database.engine];
+    const bytesTotal = sources.reduce((sum, s) => sum + s.size, 0);
+    const pending: Chunk = { plays: [], saved: [] };
+    const pendingRows = () => pending.plays.length + pending.saved.length;
+    let writing: Promise<void> = Promise.resolve();
+    const cut = async (progress: ImportProgress, atFileEnd: boolean) => {
+      const chunk = { plays: pending.plays.splice(0), saved: pending.saved.splice(0) };
+      await writing;
+      if (options.signal?.aborted) throw new ImportInterruptedError();
+      // Taken while reading waits: what the files up to this cut make of the summary.
+      const readSoFar = atFileEnd ? structuredClone(summary) : null;
+      writing = (async () => {
+        await this.recordPlays(user, chunk.plays, summary);
+        await this.saveTracks(user, chunk.saved, summary);
+        options.onProgress?.(progress);
+        if (readSoFar) await options.onCheckpoint?.({ ...readSoFar, ...writtenSoFar(summary) });
+      })();
+      writing.catch(() => undefined); // awaited at the next cut; not an unhandled rejection meanwhile
+    };
+    const todo = sources.filter((s) => !done.has(s.name));
+    let bytesBefore = sources.filter((s) => done.has(s.name)).reduce((sum, s) => sum + s.size, 0);
+    for (const [index, source] of todo.entries()) {
+      const progressAt = (bytes: number): ImportProgress => ({
+        file: source.name,
+        bytesRead: bytesBefore + bytes,
+        bytesTotal,
+        rowsRead: summary.rowsRead,
+      });
+      await this.readFile(source, threshold, summary, pending, async (bytesRead) => {
+        if (pendingRows() >= 2 * chunkRows) await cut(progressAt(bytesRead), false);
+      });
+      bytesBefore += source.size;
+      if (pendingRows() >= chunkRows || index === todo.length - 1) {
+        await cut(progressAt(source.size), true);
+      }
+    }
+    await writing;
+  }
+
+  /** Reads one file's rows into the pending chunk; a broken file keeps what was read before the break. */
+  private async readFile(
     source: ImportSource,
     threshold: number,
     summary: ImportSummary,
-    signal: AbortSignal | undefined,
-    onBytes: (bytes: number) => void,
+    pending: Chunk,
+    afterBatch: (bytesRead: number) => Promise<void>,
   ): Promise<void> {
-    const plays: ExportPlay[] = [];
-    const saved: TrackMetadata[] = [];
-    // One batch is written while the next is read: the database works as the parser does.
-    let writing: Promise<void> = Promise.resolve();
-    const flush = async (bytesRead: number) => {
-      const batch = { plays: plays.splice(0), saved: saved.splice(0) };
-      await writing;
-      if (signal?.aborted) throw new ImportInterruptedError();
-      writing = (async () => {
-        await this.recordPlays(user, batch.plays, summary);
-        await this.saveTracks(user, batch.saved, summary);
-        onBytes(bytesRead);
-      })();
-      writing.catch(() => undefined); // awaited at the next flush; not an unhandled rejection meanwhile
-    };
     const file = { file: source.name, kind: null as ExportFileKind | null, rows: 0 };
-    let bytesRead = 0;
     try {
       for await (const value of readExportFile(source.name, await source.open())) {
         if (!Array.isArray(value)) {
@@ -148,24 +178,17 @@ export class ExportImportService {
         }
         for (const { item } of value) {
           if (item.type === 'play') {
-            plays.push(item.play);
+            pending.plays.push(item.play);
             if (item.play.msPlayed < threshold) summary.belowThreshold++;
-          } else if (item.type === 'library_track') saved.push(item.track);
+          } else if (item.type === 'library_track') pending.saved.push(item.track);
           else if (item.type === 'non_music') summary.nonMusic++;
           else summary.invalidRows++;
         }
         file.rows += value.length;
         summary.rowsRead += value.length;
-        bytesRead = value.at(-1)!.bytesRead;
-        if (plays.length + saved.length >= BATCH_SIZE) await flush(bytesRead);
+        await afterBatch(value.at(-1)!.bytesRead);
       }
-      await flush(source.size);
-      await writing;
     } catch (error) {
-      if (error instanceof ImportInterruptedError) throw error;
-      // What was read before the break is whole rows: record it, then report where it broke.
-      await flush(bytesRead);
-      await writing;
       if (!(error instanceof ExportFileError)) throw error;
       summary.errors.push({ file: source.name, message: error.message });
     }
@@ -201,6 +224,17 @@ export class ExportImportService {
     );
     summary.libraryTracks += tracks.length;
   }
+}
+
+interface Chunk {
+  plays: ExportPlay[];
+  saved: TrackMetadata[];
+}
+
+/** The summary's counts of what was written (the rest counts what was read). */
+function writtenSoFar(summary: ImportSummary) {
+  const { playsInserted, duplicatesSkipped, libraryTracks } = summary;
+  return { playsInserted, duplicatesSkipped, libraryTracks };
 }
 
 function emptySummary(): ImportSummary {

@@ -157,7 +157,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
       const summary = await this.importer.importPaths(user, [folder], {
         resumeFrom,
         signal: this.stopping.signal,
-        onFileDone: (soFar) => this.imports.checkpoint(user.id, id, soFar),
+        onCheckpoint: (soFar) => this.imports.checkpoint(user.id, id, soFar),
         onProgress: (progress) => {
           if (Date.now() - lastWrite < PROGRESS_INTERVAL_MS) return;
           lastWrite = Date.now();

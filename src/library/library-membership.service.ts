@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
+import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { AggregatesRepository, recomputeGroupsOf } from '../stats/aggregates.repository.js';
@@ -31,11 +32,7 @@ export class LibraryMembershipService {
         .updateTable('user_track')
         .set({ liked: true, updated_at: new Date() })
         .where('user_id', '=', userId)
-        .where(
-          'id',
-          'in',
-          refs.map((r) => r.userTrackId),
-        )
+        .where(sql<boolean>`id = ANY(${numberArray(refs.map((r) => r.userTrackId))}::bigint[])`)
         .execute();
       return { added: added.length };
     });
@@ -46,6 +43,7 @@ export class LibraryMembershipService {
     if (userTrackIds.length === 0) return { removed: 0 };
     return this.db.transaction().execute(async (trx) => {
       await this.history.lockForRecording(trx, userId);
+      await this.history.deletePlaysOf(trx, userId, userTrackIds);
       const { rows } = await sql<{ track_id: number }>`
         DELETE FROM user_track WHERE user_id = ${userId} AND id = ANY(${userTrackIds}::bigint[])
         RETURNING track_id`.execute(trx);

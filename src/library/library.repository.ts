@@ -34,7 +34,7 @@ export class LibraryRepository {
 
   /**
    * Adds the tracks the user does not have yet, with their sort keys copied
-   * from the catalog; a track the user has keeps it, its added_at moving
+   * from the catalog and their play counters at zero; a track the user has keeps it, its added_at moving
    * earlier if this one is (an older play imported later). `tracks` holds
    * each track once.
    */
@@ -61,6 +61,9 @@ export class LibraryRepository {
         ON CONFLICT (user_id, track_id) DO UPDATE SET added_at = excluded.added_at
           WHERE excluded.added_at < user_track.added_at
         RETURNING track_id, id, (xmax = 0) AS added
+      ), counters AS (
+        INSERT INTO user_track_stats (user_id, user_track_id)
+        SELECT ${userId}, id FROM written WHERE added
       )
       SELECT track_id, id, added FROM written
       UNION ALL

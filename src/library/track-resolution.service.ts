@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { TrackMetadata } from '../catalog/track-metadata.js';
+import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { recomputeGroupsOf } from '../stats/aggregates.repository.js';
@@ -37,7 +38,7 @@ export class TrackResolutionService {
       .selectFrom('user_track')
       .select('user_id')
       .distinct()
-      .where('track_id', 'in', trackIds)
+      .where(sql<boolean>`track_id = ANY(${numberArray(trackIds)}::bigint[])`)
       .execute();
     for (const { user_id: userId } of users) {
       await this.db.transaction().execute(async (trx) => {

@@ -63,11 +63,13 @@ export class AggregatesAuditRepository {
       expected_user_artist AS (${expectedPerGroup('artist_id')}),
       expected_user_album AS (${expectedPerGroup('album_id')}),
       drift AS (
-        SELECT 'user_track' AS aggregate, ut.user_id, ut.id AS key,
-          concat_ws(' ', ut.play_count, ut.skip_count, ut.ms_played, ut.last_played_at) AS stored,
+        -- a user track without its counters row is drift too (stored is empty)
+        SELECT 'user_track' AS aggregate, e.user_id, e.id AS key,
+          concat_ws(' ', s.play_count, s.skip_count, s.ms_played, s.last_played_at) AS stored,
           concat_ws(' ', e.play_count, e.skip_count, e.ms_played, e.last_played_at) AS expected
-        FROM user_track ut JOIN expected_track e ON e.user_id = ut.user_id AND e.id = ut.id
-        WHERE (ut.play_count, ut.skip_count, ut.ms_played, ut.last_played_at)
+        FROM expected_track e
+        LEFT JOIN user_track_stats s ON s.user_id = e.user_id AND s.user_track_id = e.id
+        WHERE (s.play_count, s.skip_count, s.ms_played, s.last_played_at)
           IS DISTINCT FROM (e.play_count, e.skip_count, e.ms_played, e.last_played_at)
         UNION ALL ${groupDrift('user_artist', 'artist_id')}
         UNION ALL ${groupDrift('user_album', 'album_id')}
@@ -86,12 +88,14 @@ export class AggregatesAuditRepository {
       await lockUserWrites(trx, userId);
       await sql`
         WITH expected_track AS (${expectedPerTrack(userScope('ut.user_id', userId))})
-        UPDATE user_track ut SET play_count = e.play_count, skip_count = e.skip_count,
-          ms_played = e.ms_played, last_played_at = e.last_played_at
-        FROM expected_track e
-        WHERE ut.user_id = e.user_id AND ut.id = e.id
-          AND (ut.play_count, ut.skip_count, ut.ms_played, ut.last_played_at)
-            IS DISTINCT FROM (e.play_count, e.skip_count, e.ms_played, e.last_played_at)`.execute(
+        INSERT INTO user_track_stats AS s
+          (user_id, user_track_id, play_count, skip_count, ms_played, last_played_at)
+        SELECT user_id, id, play_count, skip_count, ms_played, last_played_at FROM expected_track
+        ON CONFLICT (user_id, user_track_id) DO UPDATE SET play_count = excluded.play_count,
+          skip_count = excluded.skip_count, ms_played = excluded.ms_played,
+          last_played_at = excluded.last_played_at
+        WHERE (s.play_count, s.skip_count, s.ms_played, s.last_played_at) IS DISTINCT FROM
+          (excluded.play_count, excluded.skip_count, excluded.ms_played, excluded.last_played_at)`.execute(
         trx,
       );
       for (const { table, key } of GROUP_AGGREGATES) {

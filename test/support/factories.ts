@@ -56,13 +56,18 @@ export async function newTrack(
   return { track, artist, album };
 }
 
+/**
+ * A track in the user's library with its play counters at zero, as the
+ * library repository writes it; `counters: false` for schemas before
+ * user_track_stats existed.
+ */
 export async function newUserTrack(
   db: Kysely<DB>,
   userId: number,
-  options: Parameters<typeof newTrack>[1] = {},
+  options: Parameters<typeof newTrack>[1] & { counters?: boolean } = {},
 ) {
   const { track, artist, album } = await newTrack(db, options);
-  return db
+  const userTrack = await db
     .insertInto('user_track')
     .values({
       user_id: userId,
@@ -74,4 +79,11 @@ export async function newUserTrack(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  if (options.counters !== false) {
+    await db
+      .insertInto('user_track_stats')
+      .values({ user_id: userId, user_track_id: userTrack.id })
+      .execute();
+  }
+  return userTrack;
 }

@@ -8,6 +8,7 @@ import { importsAndSync } from './0007-imports-and-sync.js';
 import { recording } from './0008-recording.js';
 import { importSummary } from './0009-import-summary.js';
 import { importResume } from './0010-import-resume.js';
+import { playCounters } from './0011-play-counters.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   recording,
   importSummary,
   importResume,
+  playCounters,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

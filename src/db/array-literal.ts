@@ -1,0 +1,19 @@
+/**
+ * PostgreSQL array literals for big batches bound as one parameter each
+ * (`$1::bigint[]`). pg's generic serializer quotes and escapes element by
+ * element, which cost more than the database's work on a 50k-row batch.
+ */
+
+/** Numbers (integers, epoch milliseconds): no element ever needs quoting. */
+export function numberArray(values: readonly number[]): string {
+  return `{${values.join(',')}}`;
+}
+
+export function booleanArray(values: readonly boolean[]): string {
+  return `{${values.map((v) => (v ? 't' : 'f')).join(',')}}`;
+}
+
+/** Text with NULLs: every element quoted, backslashes and double quotes escaped. */
+export function textArray(values: readonly (string | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`;
+}
