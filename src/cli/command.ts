@@ -28,9 +28,18 @@ export interface PositionalArgument {
   paths?: boolean;
 }
 
+/** A command's own option, handed to it as `args[name]` (a string; the args schema coerces). */
+export interface CommandOption {
+  name: string;
+  /** commander syntax: `--scale <scale>` */
+  flags: string;
+  description: string;
+}
+
 export interface CommandDefinition<Args, Result extends object> {
   description: string;
   argument?: PositionalArgument;
+  options?: CommandOption[];
   args: z.ZodType<Args>;
   run(ctx: CommandContext, args: Args): Promise<Result>;
   render(result: Result): string;
@@ -42,6 +51,7 @@ export interface CommandDefinition<Args, Result extends object> {
 export interface CliCommand {
   description: string;
   argument?: PositionalArgument | undefined;
+  options?: CommandOption[] | undefined;
   run(ctx: CommandContext, rawArgs: unknown): Promise<object>;
   render(result: object): string;
   failed(result: object): boolean;
@@ -53,6 +63,7 @@ export function defineCommand<Args, Result extends object>(
   return {
     description: definition.description,
     argument: definition.argument,
+    options: definition.options,
     run: async (ctx, rawArgs) => {
       const args = definition.args.safeParse(rawArgs);
       if (!args.success) {

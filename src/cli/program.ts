@@ -85,9 +85,14 @@ function buildProgram(io: CliIo, action: Action): Command {
     );
     const argument = definition.argument;
     if (argument) command.argument(argument.syntax, argument.description);
+    for (const option of definition.options ?? []) command.option(option.flags, option.description);
     command.action((...params: unknown[]) => {
       const cmd = params.at(-1) as Command;
       const args: Record<string, unknown> = {};
+      const given = cmd.opts<Record<string, unknown>>();
+      for (const option of definition.options ?? []) {
+        if (given[option.name] !== undefined) args[option.name] = given[option.name];
+      }
       if (argument) {
         const value = cmd.processedArgs[0] as string | string[];
         args[argument.name] = argument.paths ? [value].flat().map((p) => path.resolve(p)) : value;

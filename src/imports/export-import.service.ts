@@ -21,7 +21,7 @@ import { collectSources, type ImportSource, type SourceError } from './import-so
  * PGlite has one connection that the embedded server's requests wait on
  * while a chunk commits, so it takes smaller ones. IMPORT_CHUNK_ROWS overrides.
  */
-const CHUNK_ROWS: Record<Engine, number> = { postgres: 50_000, pglite: 10_000 };
+const CHUNK_ROWS: Record<Engine, number> = { postgres: 25_000, pglite: 10_000 };
 
 export interface ImportSummary {
   files: number;
@@ -122,11 +122,10 @@ export class ExportImportService {
     const threshold = await this.users.playThreshold(user.id);
     const chunkRows = this.config.importChunkRows ?? CHUNK_ROWS[this.database.engine];
     const bytesTotal = sources.reduce((sum, s) => sum + s.size, 0);
-    const pending: Chunk = { plays: [], saved: [] };
-    const pendingRows = () => pending.plays.length + pending.saved.length;
+    const pending = new Chunk();
     let writing: Promise<void> = Promise.resolve();
     const cut = async (progress: ImportProgress, atFileEnd: boolean) => {
-      const chunk = { plays: pending.plays.splice(0), saved: pending.saved.splice(0) };
+      const chunk = pending.take();
       await writing;
       if (options.signal?.aborted) throw new ImportInterruptedError();
       // Taken while reading waits: what the files up to this cut make of the summary.
@@ -149,10 +148,10 @@ export class ExportImportService {
         rowsRead: summary.rowsRead,
       });
       await this.readFile(source, threshold, summary, pending, async (bytesRead) => {
-        if (pendingRows() >= 2 * chunkRows) await cut(progressAt(bytesRead), false);
+        if (pending.rows >= 2 * chunkRows) await cut(progressAt(bytesRead), false);
       });
       bytesBefore += source.size;
-      if (pendingRows() >= chunkRows || index === todo.length - 1) {
+      if (pending.rows >= chunkRows || index === todo.length - 1) {
         await cut(progressAt(source.size), true);
       }
     }
@@ -178,7 +177,7 @@ export class ExportImportService {
         }
         for (const { item } of value) {
           if (item.type === 'play') {
-            pending.plays.push(item.play);
+            pending.addPlay(item.play);
             if (item.play.msPlayed < threshold) summary.belowThreshold++;
           } else if (item.type === 'library_track') pending.saved.push(item.track);
           else if (item.type === 'non_music') summary.nonMusic++;
@@ -226,9 +225,37 @@ export class ExportImportService {
   }
 }
 
-interface Chunk {
-  plays: ExportPlay[];
-  saved: TrackMetadata[];
+/**
+ * The rows read and not yet written. A chunk's plays share one metadata
+ * object per track: a favourite track's strings are held once, not once per
+ * play, which keeps a big chunk small.
+ */
+class Chunk {
+  plays: ExportPlay[] = [];
+  saved: TrackMetadata[] = [];
+  private tracks = new Map<string, TrackMetadata>();
+
+  get rows(): number {
+    return this.plays.length + this.saved.length;
+  }
+
+  addPlay(play: ExportPlay): void {
+    const { track } = play;
+    const key = track.spotifyId ?? `${track.artistName}\u001f${track.trackName}`;
+    const known = this.tracks.get(key);
+    if (known) play.track = known;
+    else this.tracks.set(key, track);
+    this.plays.push(play);
+  }
+
+  /** Hands over the rows and starts empty. */
+  take(): { plays: ExportPlay[]; saved: TrackMetadata[] } {
+    const taken = { plays: this.plays, saved: this.saved };
+    this.plays = [];
+    this.saved = [];
+    this.tracks = new Map();
+    return taken;
+  }
 }
 
 /** The summary's counts of what was written (the rest counts what was read). */
