@@ -10,6 +10,8 @@ import { DatabaseModule } from './db/database.module.js';
 import type { Database } from './db/database.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
+import { BenchModule } from './bench/bench.module.js';
+import { GeneratorModule } from './generator/generator.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ScrobblerModule } from './scrobbler/scrobbler.module.js';
@@ -34,6 +36,8 @@ export class AppModule {
         StatsModule,
         ScrobblerModule,
         ImportsModule,
+        GeneratorModule,
+        BenchModule,
         CliBridgeModule,
       ],
       providers: [{ provide: APP_PIPE, useClass: ZodValidationPipe }],

@@ -34,6 +34,8 @@ export interface CommandOption {
   /** commander syntax: `--scale <scale>` */
   flags: string;
   description: string;
+  /** a file system path: made absolute where the command is typed */
+  path?: boolean;
 }
 
 export interface CommandDefinition<Args, Result extends object> {

@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { ApiTokenService } from '../auth/api-token.service.js';
 import { PlayHistoryArchiver } from '../db/partitions.js';
+import { BenchService } from '../bench/bench.service.js';
+import { GeneratorService } from '../generator/generator.service.js';
 import { ExportImportService } from '../imports/export-import.service.js';
 import { SchemaService } from '../db/schema.service.js';
 import { StatsAuditService } from '../stats/stats-audit.service.js';
@@ -105,6 +108,80 @@ export const commands: Record<string, CliCommand> = {
         `${r.unresolvedTracks} tracks known by name only (no Spotify id yet)`,
       ].join('\n'),
     failed: (r) => r.errors.length > 0,
+  }),
+  generate: defineCommand({
+    description: 'Fill the database with a deterministic synthetic world (demo and benchmark data)',
+    options: [
+      { name: 'scale', flags: '--scale <scale>', description: 'S, M or L (default S)' },
+      {
+        name: 'seed',
+        flags: '--seed <n>',
+        description: 'the same seed gives the same world (default 1)',
+      },
+    ],
+    args: z.object({
+      scale: z.enum(['S', 'M', 'L'], { error: '--scale must be S, M or L' }).default('S'),
+      seed: z.coerce
+        .number({ error: '--seed must be a number' })
+        .int('--seed must be a whole number')
+        .min(0, '--seed must be 0 or more')
+        .default(1),
+    }),
+    run: (ctx, args) =>
+      ctx.get(GeneratorService).generate({
+        ...args,
+        userId: ctx.userId,
+        onProgress: (done, total) => ctx.progress(done, total),
+      }),
+    render: (r) =>
+      [
+        `Scale ${r.scale} (seed ${r.seed}): ${r.users.length} users, ${r.catalogTracks} catalog tracks`,
+        `${r.libraryTracks} library tracks, ${r.playsInserted} plays recorded in ${r.seconds} s`,
+      ].join('\n'),
+  }),
+  bench: defineCommand({
+    description:
+      'Run the benchmark scenarios on generated data; writes bench/results/<engine>-<scale>-<date>.json',
+    options: [
+      {
+        name: 'scale',
+        flags: '--scale <scale>',
+        description: 'the scale the data was generated at (default S)',
+      },
+      { name: 'time', flags: '--time <ms>', description: 'measuring time per task (default 1000)' },
+      {
+        name: 'out',
+        flags: '--out <dir>',
+        description: 'where result files go (default bench/results)',
+      },
+    ],
+    args: z.object({
+      scale: z.enum(['S', 'M', 'L'], { error: '--scale must be S, M or L' }).default('S'),
+      time: z.coerce
+        .number({ error: '--time must be a number of milliseconds' })
+        .int()
+        .min(10, '--time must be at least 10 ms')
+        .max(600_000)
+        .default(1000),
+      out: z.string().min(1).default('bench/results'),
+    }),
+    run: (ctx, args) =>
+      ctx.get(BenchService).run({
+        scale: args.scale,
+        timeMs: args.time,
+        resultsDir: path.resolve(args.out),
+      }),
+    render: (r) =>
+      [
+        ...r.scenarios.map(
+          (s) =>
+            `${s.name}: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms` +
+            (s.baseline
+              ? ` | ${s.baseline.name}: p50 ${s.baseline.p50Ms} ms | ratio ${s.ratio}`
+              : ''),
+        ),
+        `Written to ${r.file}`,
+      ].join('\n'),
   }),
 };
 

@@ -89,9 +89,11 @@ function buildProgram(io: CliIo, action: Action): Command {
     command.action((...params: unknown[]) => {
       const cmd = params.at(-1) as Command;
       const args: Record<string, unknown> = {};
-      const given = cmd.opts<Record<string, unknown>>();
+      // commander gives a command's own `<value>` options as strings
+      const given = cmd.opts<Record<string, string | undefined>>();
       for (const option of definition.options ?? []) {
-        if (given[option.name] !== undefined) args[option.name] = given[option.name];
+        const value = given[option.name];
+        if (value !== undefined) args[option.name] = option.path ? path.resolve(value) : value;
       }
       if (argument) {
         const value = cmd.processedArgs[0] as string | string[];

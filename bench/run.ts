@@ -1,0 +1,83 @@
+/**
+ * The benchmark suite on one engine and scale, through the real CLI:
+ * generates the scale's world once (kept between runs), runs the scenarios
+ * (`spotlib bench`), writes bench/results/<engine>-<scale>-<date>.json and
+ * rewrites BENCHMARKS.md from the latest results.
+ *
+ *   npm run bench [-- --scale S|M|L --engine postgres|pglite --seed 1 --time 1000]
+ *
+ * PostgreSQL: the database `spotlib_bench_<scale>_<seed>` on the server of
+ * BENCH_DATABASE_URL or TEST_DATABASE_URL; PGlite: a data directory under the
+ * system's temporary folder.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { sql } from 'kysely';
+import { openPostgres } from '../src/db/database.js';
+import { writeBenchmarksMarkdown } from './report.js';
+
+const run = promisify(execFile);
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: 'S' },
+    engine: { type: 'string', default: 'postgres' },
+    seed: { type: 'string', default: '1' },
+    time: { type: 'string', default: '1000' },
+  },
+});
+const root = path.resolve(import.meta.dirname, '../..');
+const scale = values.scale.toUpperCase();
+const serverUrl =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/test';
+
+async function main() {
+  const env = await environment();
+  await cli(env, ['db', 'migrate'], false);
+  // Idempotent, so an interrupted generation simply runs again; a finished one adds nothing.
+  await cli(env, ['generate', '--scale', scale, '--seed', values.seed], true);
+  const result = await cli(env, ['bench', '--scale', scale, '--time', values.time], false);
+  console.log(`results: ${String(result.file)}`);
+  await writeBenchmarksMarkdown(path.join(root, 'bench/results'), path.join(root, 'BENCHMARKS.md'));
+}
+
+async function environment(): Promise<NodeJS.ProcessEnv> {
+  const name = `spotlib_bench_${scale.toLowerCase()}_${values.seed}`;
+  const dataDir = path.join(os.tmpdir(), name);
+  await mkdir(dataDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' };
+  if (values.engine === 'postgres') {
+    const admin = openPostgres(serverUrl, 1);
+    const { rows } = await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`.execute(admin.db);
+    if (rows.length === 0) await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
+    await admin.close();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+  } else if (values.engine !== 'pglite') {
+    throw new Error('--engine must be postgres or pglite');
+  }
+  return env;
+}
+
+/** Runs a CLI command; shows its progress bar when asked; returns its JSON result. */
+async function cli(env: NodeJS.ProcessEnv, args: string[], showProgress: boolean) {
+  const script = path.join(root, 'dist/cli.js');
+  if (!showProgress) {
+    const { stdout } = await run(process.execPath, [script, ...args, '--json'], {
+      env,
+      maxBuffer: 1 << 26,
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  }
+  const child = spawn(process.execPath, [script, ...args], { env, stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`spotlib ${args.join(' ')} exited with ${code}`);
+  return {};
+}
+
+await main();
