@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import * as prettier from 'prettier';
 import type { BenchResult } from '../src/bench/bench.service.js';
 
 interface ImportReport {
@@ -23,9 +24,16 @@ export async function writeBenchmarksMarkdown(resultsDir: string, target: string
   for (const [key, file] of latest) {
     if (key.startsWith('import-'))
       sections.push(importSection(await read<ImportReport>(file), file));
-    else sections.push(suiteSection(await read<BenchResult>(file), file));
+    else if (/^(postgres|pglite)-[SML]$/.test(key)) {
+      sections.push(suiteSection(await read<BenchResult>(file), file));
+    }
   }
-  await writeFile(target, `${HEADER}\n${sections.join('\n')}`);
+  const options = (await prettier.resolveConfig(target)) ?? {};
+  const markdown = await prettier.format(`${HEADER}\n${sections.join('\n')}`, {
+    ...options,
+    parser: 'markdown',
+  });
+  await writeFile(target, markdown);
 }
 
 const HEADER = `# Benchmarks

@@ -4,14 +4,16 @@
  * (`spotlib bench`), writes bench/results/<engine>-<scale>-<date>.json and
  * rewrites BENCHMARKS.md from the latest results.
  *
- *   npm run bench [-- --scale S|M|L --engine postgres|pglite --seed 1 --time 1000]
+ *   npm run bench [-- --scale S|M|L --engine postgres|pglite --seed 1 --time 1000 --fresh]
  *
  * PostgreSQL: the database `spotlib_bench_<scale>_<seed>` on the server of
  * BENCH_DATABASE_URL or TEST_DATABASE_URL; PGlite: a data directory under the
- * system's temporary folder.
+ * system's temporary folder. A marker file there says the world is complete;
+ * `--fresh` starts over.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     engine: { type: 'string', default: 'postgres' },
     seed: { type: 'string', default: '1' },
     time: { type: 'string', default: '1000' },
+    fresh: { type: 'boolean', default: false },
   },
 });
 const root = path.resolve(import.meta.dirname, '../..');
@@ -38,8 +41,12 @@ const serverUrl =
 async function main() {
   const env = await environment();
   await cli(env, ['db', 'migrate'], false);
-  // Idempotent, so an interrupted generation simply runs again; a finished one adds nothing.
-  await cli(env, ['generate', '--scale', scale, '--seed', values.seed], true);
+  const generated = path.join(env.DATA_DIR!, 'generated');
+  if (!existsSync(generated)) {
+    // Idempotent: an interrupted generation simply runs again.
+    await cli(env, ['generate', '--scale', scale, '--seed', values.seed], true);
+    await writeFile(generated, new Date().toISOString());
+  }
   const result = await cli(env, ['bench', '--scale', scale, '--time', values.time], false);
   console.log(`results: ${String(result.file)}`);
   await writeBenchmarksMarkdown(path.join(root, 'bench/results'), path.join(root, 'BENCHMARKS.md'));
@@ -48,10 +55,13 @@ async function main() {
 async function environment(): Promise<NodeJS.ProcessEnv> {
   const name = `spotlib_bench_${scale.toLowerCase()}_${values.seed}`;
   const dataDir = path.join(os.tmpdir(), name);
+  if (values.fresh) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' };
   if (values.engine === 'postgres') {
     const admin = openPostgres(serverUrl, 1);
+    if (values.fresh)
+      await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
     const { rows } = await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`.execute(admin.db);
     if (rows.length === 0) await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
     await admin.close();

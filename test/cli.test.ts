@@ -107,6 +107,12 @@ describe('spotlib CLI on the embedded database', () => {
     expect(badUser.code).toBe(1);
     expect(badUser.json.message).toMatch(/--user/);
 
+    const badScale = await spotlib(env, 'generate', '--scale', 'XL', '--json');
+    expect(badScale.code).toBe(1);
+    expect(badScale.json.message).toMatch(/--scale must be S, M or L/);
+    const badSeed = await spotlib(env, 'generate', '--seed', 'many', '--json');
+    expect(badSeed.json.message).toMatch(/--seed must be a number/);
+
     const badPort = await spotlib({ ...env, PORT: 'eighty' }, 'db', 'status');
     expect(badPort.code).toBe(1);
     expect(badPort.stderr.join('\n')).toMatch(/PORT/);

@@ -51,6 +51,7 @@ describeEachEngine('generate scale S, then the benchmark suite (CI smoke)', (t) 
       WHERE ut.user_id = ${(first.users as number[])[0]!}`.execute(t.db);
     const library = rows[0]!;
     expect(library.all).toBe(first.libraryTracks);
+    expect(library.all).toBe(5000); // scale S: the whole catalog, saved or played
     expect(library.rated / library.all).toBeCloseTo(1 / 3, 1);
     expect(library.never).toBeGreaterThan(0);
     expect(library.liked).toBeLessThan(library.all);

@@ -79,8 +79,8 @@ export class GeneratorService {
       const size = index === 0 ? scale.heavy : scale.others;
       const world = userWorld(catalog, index, size.tracks);
       result.users.push(userId);
-      await this.saveLibrary(userId, world, trackIds);
       const plays = userPlays(catalog, world, index, size.plays);
+      await this.saveLibrary(userId, [...world.liked, ...plays.alsoSaved], trackIds);
       result.playsInserted += await this.recordPlays(userId, plays, trackIds, progress);
       await this.organise(userId, world, trackIds);
     }
@@ -149,13 +149,13 @@ export class GeneratorService {
 
   private async saveLibrary(
     userId: number,
-    world: UserWorld,
+    saved: { track: number; addedAt: Date }[],
     trackIds: Float64Array,
   ): Promise<void> {
-    for (let first = 0; first < world.liked.length; first += CHUNK) {
+    for (let first = 0; first < saved.length; first += CHUNK) {
       await this.membership.like(
         userId,
-        world.liked
+        saved
           .slice(first, first + CHUNK)
           .map((l) => ({ trackId: trackIds[l.track]!, addedAt: l.addedAt })),
       );

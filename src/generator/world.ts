@@ -251,6 +251,11 @@ export function userWorld(catalog: Catalog, userIndex: number, size: number): Us
 }
 
 export interface GeneratedPlays {
+  /**
+   * Tracks of the library the draw left unplayed and unsaved: saved, so the
+   * library is as big as planned (they were meant to be played, not missing).
+   */
+  alsoSaved: { track: number; addedAt: Date }[];
   /** catalog track of each play, in time order */
   tracks: Int32Array;
   /** when each play ended, epoch ms, ascending */
@@ -302,7 +307,13 @@ export function userPlays(
   }
   plays.sort((a, b) => a.at - b.at);
   const inRange = plays.filter((p) => p.at < end);
+  const played = new Set(inRange.map((p) => p.track));
+  const saved = new Set(world.liked.map((l) => l.track));
+  const alsoSaved = [...world.library]
+    .filter((t) => !played.has(t) && !saved.has(t))
+    .map((track) => ({ track, addedAt: new Date(start + Math.floor(random() * days) * DAY_MS) }));
   return {
+    alsoSaved,
     tracks: Int32Array.from(inRange, (p) => p.track),
     endedAt: Float64Array.from(inRange, (p) => p.at),
     msPlayed: Int32Array.from(inRange, (p) => p.msPlayed),
