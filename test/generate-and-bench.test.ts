@@ -63,7 +63,7 @@ describeEachEngine('generate scale S, then the benchmark suite (CI smoke)', (t) 
 
   it('runs every scenario with its baseline and writes a well-formed result file', async () => {
     const out = path.join(work, t.engine);
-    const result = await command('bench', { scale: 'S', time: '20', out });
+    const result = await command('bench', { scale: 'S', time: '20', runs: '1', out });
     const written = resultFile.parse(JSON.parse(readFileSync(result.file as string, 'utf8')));
     expect(written.engine).toBe(t.engine);
     const names = written.scenarios.map((s) => s.name);
@@ -73,11 +73,16 @@ describeEachEngine('generate scale S, then the benchmark suite (CI smoke)', (t) 
         'tracks.page.added_desc.depth90k',
         'tracks.page.relations.nested_include',
         'tracks.page.ceiling',
+        'history.record.batch1000',
       ]),
     );
     for (const scenario of written.scenarios) {
       expect(scenario.ratio).toBeCloseTo(scenario.p50Ms / scenario.baseline!.p50Ms, 2);
     }
+    // the recording scenario's users are gone, their plays with them
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM app_user WHERE username LIKE 'bench-%'`.execute(t.db);
+    expect(rows).toEqual([{ n: 0 }]);
   });
 
   it('refuses a scale it does not know, naming the option', async () => {

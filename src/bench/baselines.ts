@@ -146,3 +146,56 @@ export function guideCursorPage(db: Kysely<DB>, userId: number, after: Position,
     .limit(limit + 1)
     .execute();
 }
+
+/**
+ * The guide's recording: per play, a transaction that inserts it and bumps
+ * the track's, artist's and album's counters with upserts ("atomic
+ * increments"). No check that the play is new.
+ */
+export async function perPlayUpserts(
+  db: Kysely<DB>,
+  userId: number,
+  plays: {
+    userTrackId: number;
+    artistId: number;
+    albumId: number;
+    playedAt: Date;
+    msPlayed: number;
+  }[],
+) {
+  for (const play of plays) {
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('play_history_archive')
+        .values({
+          user_id: userId,
+          user_track_id: play.userTrackId,
+          played_at: play.playedAt,
+          ms_played: play.msPlayed,
+          source: 'generator',
+        })
+        .execute();
+      await tx
+        .updateTable('user_track_stats')
+        .set((eb) => ({
+          play_count: eb('play_count', '+', 1),
+          ms_played: eb('ms_played', '+', play.msPlayed),
+          last_played_at: sql`greatest(last_played_at, ${play.playedAt}::timestamptz)`,
+        }))
+        .where('user_id', '=', userId)
+        .where('user_track_id', '=', play.userTrackId)
+        .execute();
+      for (const [table, key, id] of [
+        ['user_artist', 'artist_id', play.artistId],
+        ['user_album', 'album_id', play.albumId],
+      ] as const) {
+        await sql`
+          INSERT INTO ${sql.table(table)} AS agg (user_id, ${sql.ref(key)}, play_count, ms_played, last_played_at)
+          VALUES (${userId}, ${id}, 1, ${play.msPlayed}, ${play.playedAt})
+          ON CONFLICT (user_id, ${sql.ref(key)}) DO UPDATE SET play_count = agg.play_count + 1,
+            ms_played = agg.ms_played + excluded.ms_played,
+            last_played_at = greatest(agg.last_played_at, excluded.last_played_at)`.execute(tx);
+      }
+    });
+  }
+}

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { HistoryModule } from '../history/history.module.js';
 import { LibraryModule } from '../library/library.module.js';
+import { BenchRepository } from './bench.repository.js';
 import { BenchService } from './bench.service.js';
 
 @Module({
-  imports: [LibraryModule],
-  providers: [BenchService],
+  imports: [LibraryModule, HistoryModule],
+  providers: [BenchService, BenchRepository],
   exports: [BenchService],
 })
 export class BenchModule {}

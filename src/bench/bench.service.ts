@@ -2,13 +2,22 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { Kysely, sql } from 'kysely';
+import { Kysely } from 'kysely';
 import { Bench } from 'tinybench';
 import { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import type { ScaleName } from '../generator/scales.js';
 import { TrackListRepository } from '../library/track-list.repository.js';
-import { guideCursorPage, nestedInclude, offsetPage, threeQueries } from './baselines.js';
+import { PlayRecorder } from '../history/play-recorder.service.js';
+import { LibraryMembershipService } from '../library/library-membership.service.js';
+import {
+  guideCursorPage,
+  nestedInclude,
+  offsetPage,
+  perPlayUpserts,
+  threeQueries,
+} from './baselines.js';
+import { BenchRepository } from './bench.repository.js';
 
 export interface Timing {
   name: string;
@@ -37,6 +46,8 @@ export interface BenchOptions {
   scale: ScaleName;
   /** measuring time per task (after a fifth of it as warm-up) */
   timeMs: number;
+  /** runs per task at least, however long they take */
+  minRuns: number;
   resultsDir: string;
 }
 
@@ -49,6 +60,7 @@ interface Pair {
 type Position = { addedAt: Date; id: number };
 
 const PAGE = 50;
+const RECORD_BATCH = 1000;
 const DEPTHS = [0, 10_000, 90_000];
 
 /**
@@ -62,16 +74,31 @@ export class BenchService {
     private readonly db: Kysely<DB>,
     private readonly database: Database,
     private readonly tracks: TrackListRepository,
+    private readonly bench: BenchRepository,
+    private readonly recorder: PlayRecorder,
+    private readonly membership: LibraryMembershipService,
   ) {}
 
   async run(options: BenchOptions): Promise<BenchResult & { file: string }> {
     const startedAt = new Date().toISOString();
-    const userId = await this.heaviestUser();
+    const heavy = await this.bench.heaviestUser();
+    if (!heavy) throw new Error('No library to measure: run `spotlib generate` first');
     const scenarios: ScenarioResult[] = [];
-    for (const pair of await this.pairs(userId))
-      scenarios.push(await measure(pair, options.timeMs));
+    for (const pair of await this.pagePairs(heavy.userId, heavy.tracks)) {
+      scenarios.push(await measure(pair, options));
+    }
+    const recording = await this.recordingPair();
+    try {
+      scenarios.push(await measure(recording, options));
+    } finally {
+      await recording.cleanup();
+    }
     const result: BenchResult = {
-      machine: await this.machine(),
+      machine: {
+        cpus: os.cpus().length,
+        memoryGb: Math.round(os.totalmem() / 2 ** 30),
+        postgres: await this.bench.postgresVersion(),
+      },
       engine: this.database.engine,
       scale: options.scale,
       startedAt,
@@ -86,9 +113,11 @@ export class BenchService {
     return { ...result, file };
   }
 
-  private async pairs(userId: number): Promise<Pair[]> {
-    const library = await this.librarySize(userId);
-    const at = async (depth: number) => ({ depth, after: await this.positionAt(userId, depth) });
+  private async pagePairs(userId: number, library: number): Promise<Pair[]> {
+    const at = async (depth: number) => ({
+      depth,
+      after: depth > 0 ? await this.bench.positionAt(userId, depth) : undefined,
+    });
     const depths = await Promise.all(DEPTHS.map((d) => at(Math.min(d, library - PAGE))));
     const ourPage = (after?: Position) => () =>
       this.tracks.pageByAdded(userId, { order: 'desc', limit: PAGE, after });
@@ -147,56 +176,74 @@ export class BenchService {
     ];
   }
 
-  /** The user with the biggest library: the heavy user of a generated world. */
-  private async heaviestUser(): Promise<number> {
-    const row = await this.db
-      .selectFrom('user_track')
-      .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('user_id')
-      .orderBy('n', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (!row) throw new Error('No library to measure: run `spotlib generate` first');
-    return row.user_id;
-  }
-
-  private async librarySize(userId: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('user_track')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', userId)
-      .executeTakeFirstOrThrow();
-    return row.n;
-  }
-
-  /** The (added_at, id) just before the page at this depth; none for the first page. */
-  private async positionAt(userId: number, depth: number): Promise<Position | undefined> {
-    if (depth <= 0) return undefined;
-    const row = await this.db
-      .selectFrom('user_track')
-      .select(['added_at', 'id'])
-      .where('user_id', '=', userId)
-      .orderBy('added_at', 'desc')
-      .orderBy('id', 'desc')
-      .offset(depth - 1)
-      .limit(1)
-      .executeTakeFirstOrThrow();
-    return { addedAt: row.added_at, id: row.id };
-  }
-
-  private async machine(): Promise<BenchResult['machine']> {
-    const { rows } = await sql<{ version: string }>`SELECT version()`.execute(this.db);
+  /**
+   * Batches of 1000 new plays, ours through the recording service, the
+   * guide's as a transaction of upserts per play; each for a user of its
+   * own, removed afterwards.
+   */
+  private async recordingPair(): Promise<Pair & { cleanup(): Promise<void> }> {
+    const tracks = await this.bench.someTracks(RECORD_BATCH);
+    const stamp = Date.now();
+    const ours = await this.bench.createUser(`bench-recorder-${stamp}`);
+    const guide = await this.bench.createUser(`bench-guide-${stamp}`);
+    const firstPlay = Date.UTC(2009, 0, 1);
+    // The guide's way assumes the library rows exist; ours adds them as it records.
+    await this.membership.like(
+      guide,
+      tracks.map((t) => ({ trackId: t.id, addedAt: new Date(firstPlay) })),
+    );
+    const userTrackOf = await this.bench.userTrackIds(
+      guide,
+      tracks.map((t) => t.id),
+    );
+    // Seven minutes apart: every play is new, none the repeat of another.
+    const clock = { ours: firstPlay, guide: firstPlay };
+    const batch = (who: keyof typeof clock) =>
+      tracks.map((track) => ({ track, playedAt: new Date((clock[who] += 7 * 60_000)) }));
     return {
-      cpus: os.cpus().length,
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-      postgres: rows[0]!.version.split(' ').slice(0, 2).join(' '),
+      name: 'history.record.batch1000',
+      ours: () =>
+        this.recorder.record(
+          ours,
+          batch('ours').map((p) => ({
+            trackId: p.track.id,
+            playedAt: p.playedAt,
+            msPlayed: 200_000,
+            source: 'generator' as const,
+          })),
+        ),
+      baseline: {
+        name: 'guide_per_play_upserts',
+        run: () =>
+          perPlayUpserts(
+            this.db,
+            guide,
+            batch('guide').map((p) => ({
+              userTrackId: userTrackOf.get(p.track.id)!,
+              artistId: p.track.artist_id,
+              albumId: p.track.album_id!,
+              playedAt: p.playedAt,
+              msPlayed: 200_000,
+            })),
+          ),
+      },
+      cleanup: async () => {
+        await this.bench.dropUser(ours);
+        await this.bench.dropUser(guide);
+      },
     };
   }
 }
 
 /** Ours and its baseline, one after the other in one tinybench run. */
-async function measure(pair: Pair, timeMs: number): Promise<ScenarioResult> {
-  const bench = new Bench({ time: timeMs, warmupTime: Math.ceil(timeMs / 5), iterations: 5 });
+async function measure(pair: Pair, options: BenchOptions): Promise<ScenarioResult> {
+  const bench = new Bench({
+    time: options.timeMs,
+    iterations: options.minRuns,
+    warmupTime: Math.ceil(options.timeMs / 5),
+    // tinybench warms up with 16 runs at least: a minute for the slowest baselines
+    warmupIterations: 1,
+  });
   bench.add(pair.name, pair.ours);
   if (pair.baseline) bench.add(pair.baseline.name, pair.baseline.run);
   await bench.run();

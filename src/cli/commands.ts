@@ -149,6 +149,7 @@ export const commands: Record<string, CliCommand> = {
         description: 'the scale the data was generated at (default S)',
       },
       { name: 'time', flags: '--time <ms>', description: 'measuring time per task (default 1000)' },
+      { name: 'runs', flags: '--runs <n>', description: 'runs per task at least (default 5)' },
       {
         name: 'out',
         flags: '--out <dir>',
@@ -163,12 +164,18 @@ export const commands: Record<string, CliCommand> = {
         .min(10, '--time must be at least 10 ms')
         .max(600_000)
         .default(1000),
+      runs: z.coerce
+        .number({ error: '--runs must be a number' })
+        .int()
+        .min(1, '--runs must be at least 1')
+        .default(5),
       out: z.string().min(1).default('bench/results'),
     }),
     run: (ctx, args) =>
       ctx.get(BenchService).run({
         scale: args.scale,
         timeMs: args.time,
+        minRuns: args.runs,
         resultsDir: path.resolve(args.out),
       }),
     render: (r) =>

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely, sql } from 'kysely';
+import { numberArray } from '../db/array-literal.js';
+import type { DB } from '../db/schema.js';
+
+/** What the benchmark reads to set its scenarios up, and the users it makes and removes. */
+@Injectable()
+export class BenchRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** The user with the biggest library: the heavy user of a generated world. */
+  async heaviestUser(): Promise<{ userId: number; tracks: number } | undefined> {
+    const row = await this.db
+      .selectFrom('user_track')
+      .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('user_id')
+      .orderBy('n', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && { userId: row.user_id, tracks: row.n };
+  }
+
+  /** The (added_at, id) of the row at this depth of the newest-first list. */
+  async positionAt(userId: number, depth: number) {
+    const row = await this.db
+      .selectFrom('user_track')
+      .select(['added_at', 'id'])
+      .where('user_id', '=', userId)
+      .orderBy('added_at', 'desc')
+      .orderBy('id', 'desc')
+      .offset(depth - 1)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    return { addedAt: row.added_at, id: row.id };
+  }
+
+  /** Catalog tracks with an album, for plays to record. */
+  async someTracks(count: number) {
+    return this.db
+      .selectFrom('track')
+      .select(['id', 'artist_id', 'album_id'])
+      .where('album_id', 'is not', null)
+      .orderBy('id')
+      .limit(count)
+      .execute();
+  }
+
+  async userTrackIds(userId: number, trackIds: readonly number[]): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('user_track')
+      .select(['id', 'track_id'])
+      .where('user_id', '=', userId)
+      .where(sql<boolean>`track_id = ANY(${numberArray(trackIds)}::bigint[])`)
+      .execute();
+    return new Map(rows.map((r) => [r.track_id, r.id]));
+  }
+
+  async createUser(username: string): Promise<number> {
+    const user = await this.db
+      .insertInto('app_user')
+      .values({ username })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.db.insertInto('user_settings').values({ user_id: user.id }).execute();
+    return user.id;
+  }
+
+  /** A benchmark's own user and everything it wrote (plays first: they hold no foreign key). */
+  async dropUser(userId: number): Promise<void> {
+    for (const table of ['play_history', 'play_history_archive'] as const) {
+      await this.db.deleteFrom(table).where('user_id', '=', userId).execute();
+    }
+    await this.db.deleteFrom('app_user').where('id', '=', userId).execute();
+  }
+
+  async postgresVersion(): Promise<string> {
+    const { rows } = await sql<{ version: string }>`SELECT version()`.execute(this.db);
+    return rows[0]!.version.split(' ').slice(0, 2).join(' ');
+  }
+}
