@@ -7,7 +7,7 @@ import { Bench } from 'tinybench';
 import { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import type { ScaleName } from '../generator/scales.js';
-import { TrackListRepository } from '../library/track-list.repository.js';
+import { TrackListRepository, type TrackPageQuery } from '../library/track-list.repository.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
 import {
@@ -119,14 +119,17 @@ export class BenchService {
       after: depth > 0 ? await this.bench.positionAt(userId, depth) : undefined,
     });
     const depths = await Promise.all(DEPTHS.map((d) => at(Math.min(d, library - PAGE))));
-    const ourPage = (after?: Position) => () =>
-      this.tracks.pageByAdded(userId, { order: 'desc', limit: PAGE, after });
+    const added = (after?: Position): TrackPageQuery => ({
+      sort: 'added',
+      order: 'desc',
+      limit: PAGE,
+      after: after && { phase: 0, keys: [after.addedAt.toISOString()], id: after.id },
+    });
+    const ourPage = (after?: Position) => () => this.tracks.page(userId, added(after));
     const label = (d: number) => (d === 0 ? 'depth0' : `depth${d / 1000}k`);
     const deep = depths.at(-1)!;
     const middle = depths[1]!;
-    const compiled = this.tracks
-      .pageByAddedQuery(userId, { order: 'desc', limit: PAGE, after: middle.after })
-      .compile();
+    const compiled = this.tracks.pageQuery(userId, added(middle.after)).compile();
     return [
       ...DEPTHS.map((nominal, i) => ({
         name: `tracks.page.added_desc.${label(nominal)}`,

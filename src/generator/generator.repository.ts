@@ -3,7 +3,7 @@ import { generateNKeysBetween } from 'fractional-indexing';
 import { Kysely, sql } from 'kysely';
 import { numberArray, textArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
-import { tagNameKey } from '../library/tag-name.js';
+import { nameKey } from '../db/sort-key.js';
 
 /**
  * The generator's set-based writes for what no product path writes in bulk
@@ -56,10 +56,10 @@ export class GeneratorRepository {
 
   async tag(userId: number, tag: { name: string; color: string; trackIds: number[] }) {
     await this.db.transaction().execute(async (trx) => {
-      const nameKey = tagNameKey(tag.name);
+      const key = nameKey(tag.name);
       await trx
         .insertInto('tag')
-        .values({ user_id: userId, name: tag.name, name_key: nameKey, color: tag.color })
+        .values({ user_id: userId, name: tag.name, name_key: key, color: tag.color })
         .onConflict((oc) => oc.columns(['user_id', 'name_key']).doNothing())
         .execute();
       await sql`
@@ -67,7 +67,7 @@ export class GeneratorRepository {
         SELECT ${userId}, ut.id, t.id
         FROM tag t, unnest(${numberArray(tag.trackIds)}::bigint[]) AS n(track_id)
         JOIN user_track ut ON ut.user_id = ${userId} AND ut.track_id = n.track_id
-        WHERE t.user_id = ${userId} AND t.name_key = ${nameKey}
+        WHERE t.user_id = ${userId} AND t.name_key = ${key}
         ON CONFLICT DO NOTHING`.execute(trx);
     });
   }

@@ -32,6 +32,17 @@ export class LibraryRepository {
     return row.n;
   }
 
+  /** Sets a rating in half stars (or clears it); false when the user has no such track. */
+  async setRating(userId: number, userTrackId: number, halfStars: number | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('user_track')
+      .set({ rating: halfStars, updated_at: new Date() })
+      .where('user_id', '=', userId)
+      .where('id', '=', userTrackId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /**
    * Adds the tracks the user does not have yet, with their sort keys copied
    * from the catalog and their play counters at zero; a track the user has keeps it, its added_at moving

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, sql } from 'kysely';
+import { Kysely, sql, type RawBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 
 /** One track of a user's library as every list shows it. */
@@ -20,46 +21,114 @@ export interface TrackItem {
   liked: boolean;
 }
 
-export interface AddedPageQuery {
+export type TrackSort =
+  'added' | 'plays' | 'last_played' | 'rating' | 'name' | 'artist' | 'album' | 'duration';
+
+type KeyType = 'timestamptz' | 'int' | 'text';
+
+/**
+ * Each sort: its key columns (the index's, after user_id) and the id that
+ * breaks ties. A nullable key pages in two phases, its non-NULL rows then its
+ * NULL rows by id, so NULLs come last in either direction from one index.
+ */
+const SORTS: Record<
+  TrackSort,
+  {
+    keys: { sql: RawBuilder<unknown>; type: KeyType }[];
+    id: RawBuilder<unknown>;
+    nullable: boolean;
+  }
+> = {
+  added: {
+    keys: [{ sql: sql`ut.added_at`, type: 'timestamptz' }],
+    id: sql`ut.id`,
+    nullable: false,
+  },
+  plays: {
+    keys: [{ sql: sql`s.play_count`, type: 'int' }],
+    id: sql`s.user_track_id`,
+    nullable: false,
+  },
+  last_played: {
+    keys: [{ sql: sql`s.last_played_at`, type: 'timestamptz' }],
+    id: sql`s.user_track_id`,
+    nullable: true,
+  },
+  rating: { keys: [{ sql: sql`ut.rating`, type: 'int' }], id: sql`ut.id`, nullable: true },
+  name: { keys: [{ sql: sql`ut.title_sort`, type: 'text' }], id: sql`ut.id`, nullable: false },
+  artist: {
+    keys: [
+      { sql: sql`ut.artist_sort`, type: 'text' },
+      { sql: sql`coalesce(ut.album_sort, '')`, type: 'text' },
+    ],
+    id: sql`ut.id`,
+    nullable: false,
+  },
+  album: { keys: [{ sql: sql`ut.album_sort`, type: 'text' }], id: sql`ut.id`, nullable: true },
+  duration: { keys: [{ sql: sql`ut.duration_ms`, type: 'int' }], id: sql`ut.id`, nullable: true },
+};
+
+export interface TrackFilters {
+  /** tracks carrying every one of these tags */
+  tagIds?: number[] | undefined;
+  /** tracks with an artist of this genre */
+  genre?: string | undefined;
+  /** tracks this artist is credited on */
+  artistId?: number | undefined;
+  albumId?: number | undefined;
+  rated?: boolean | undefined;
+  liked?: boolean | undefined;
+  played?: boolean | undefined;
+  /** words every one of which appears in the track's, artist's or album's name (sort keys) */
+  words?: string[] | undefined;
+}
+
+/** Where a page ends: its phase (0 non-NULL keys, 1 NULL keys), the keys and the id. */
+export interface TrackPosition {
+  phase: 0 | 1;
+  keys: (string | number)[];
+  id: number;
+}
+
+export interface TrackPageQuery {
+  sort: TrackSort;
   order: 'asc' | 'desc';
   limit: number;
-  /** (added_at, id) of the last row of the previous page */
-  after?: { addedAt: Date; id: number } | undefined;
+  after?: TrackPosition | undefined;
+  filters?: TrackFilters | undefined;
+}
+
+export interface TrackRow extends TrackItem {
+  /** this row as a position to page on from */
+  position: TrackPosition;
 }
 
 /**
- * Pages of a user's library in one statement: the page's rows are found on
- * a keyset index first (user_id, added_at, id), then only those rows are
- * joined to their album, credits, tags and genres, so a page costs the same
- * at any depth and whatever its size.
+ * Pages of a user's library in one statement, for every sort: the page's
+ * ids come off the sort's keyset index first (each phase a LIMIT subquery),
+ * then only those rows are joined to album, counters, credits, tags and
+ * genres, so a page costs the same at any depth and whatever its size.
  */
 @Injectable()
 export class TrackListRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async pageByAdded(userId: number, query: AddedPageQuery): Promise<TrackItem[]> {
-    const rows = await this.pageByAddedQuery(userId, query).execute();
-    return rows.map(toItem);
+  async page(userId: number, query: TrackPageQuery): Promise<TrackRow[]> {
+    const rows = await this.pageQuery(userId, query).execute();
+    return rows.map((row) => toRow(row, SORTS[query.sort].keys.length));
   }
 
   /** The statement itself: the benchmark runs it through the bare driver as the ceiling. */
-  pageByAddedQuery(userId: number, query: AddedPageQuery) {
-    const { order, after } = query;
-    const page = this.db
-      .selectFrom('user_track')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .$if(after !== undefined, (qb) =>
-        qb.where(
-          sql<boolean>`(added_at, id) ${sql.raw(order === 'desc' ? '<' : '>')} (${after!.addedAt}, ${after!.id})`,
-        ),
-      )
-      .orderBy('added_at', order)
-      .orderBy('id', order)
-      .limit(query.limit)
-      .as('ut');
+  pageQuery(userId: number, query: TrackPageQuery) {
+    const sort = SORTS[query.sort];
+    const direction = sql.raw(query.order);
+    const ids = sql`(${this.phases(userId, query)})`;
+    const keyColumns = sort.keys.map((_, i) => sql.ref(`p.k${i}`));
     return this.db
-      .selectFrom(page)
+      .selectFrom(ids.as('p'))
+      .innerJoin('user_track as ut', (j) =>
+        j.on('ut.user_id', '=', userId).onRef('ut.id', '=', sql.ref('p.id')),
+      )
       .innerJoin('track as t', 't.id', 'ut.track_id')
       .innerJoin('user_track_stats as s', (j) =>
         j.onRef('s.user_id', '=', 'ut.user_id').onRef('s.user_track_id', '=', 'ut.id'),
@@ -77,6 +146,10 @@ export class TrackListRepository {
         's.last_played_at',
         'ut.added_at',
         'ut.liked',
+        sql<number>`p.phase`.as('phase'),
+        sql<
+          (string | number | Date)[]
+        >`ARRAY[${sql.join(keyColumns.map((k) => sql`${k}::text`))}]`.as('sort_keys'),
         jsonArrayFrom(
           eb
             .selectFrom('track_artist as ta')
@@ -102,16 +175,89 @@ export class TrackListRepository {
           JOIN genre ge ON ge.id = ag.genre_id
           WHERE ta2.track_id = t.id ORDER BY ge.name)`.as('genres'),
       ])
-      .orderBy('ut.added_at', order)
-      .orderBy('ut.id', order);
+      .orderBy(sql`p.phase`)
+      .$call((qb) => keyColumns.reduce((q, k) => q.orderBy(sql`${k} ${direction}`), qb))
+      .orderBy(sql`p.id ${direction}`);
+  }
+
+  /** The page's ids, from the non-NULL keys and then (nullable sorts) the NULL ones. */
+  private phases(userId: number, query: TrackPageQuery): RawBuilder<unknown> {
+    const sort = SORTS[query.sort];
+    const { after, order, limit } = query;
+    const direction = sql.raw(order);
+    const beyond = sql.raw(order === 'desc' ? '<' : '>');
+    const keyTuple = sql.join(sort.keys.map((k) => k.sql));
+    const selectKeys = sql.join(sort.keys.map((k, i) => sql`${k.sql} AS ${sql.ref(`k${i}`)}`));
+    const base = (phase: 0 | 1, conditions: RawBuilder<unknown>[]) => sql`
+      SELECT ${sort.id} AS id, ${sql.lit(phase)} AS phase, ${selectKeys}
+      FROM user_track ut
+      JOIN user_track_stats s ON s.user_id = ut.user_id AND s.user_track_id = ut.id
+      WHERE ut.user_id = ${userId} AND ${sql.join([...filterConditions(userId, query.filters), ...conditions], sql` AND `)}`;
+    const valuePhase =
+      after?.phase === 1
+        ? null
+        : sql`(${base(0, [
+            ...(sort.nullable ? [sql`${sort.keys[0]!.sql} IS NOT NULL`] : []),
+            ...(after
+              ? [
+                  sql`(${keyTuple}, ${sort.id}) ${beyond} (${sql.join(
+                    after.keys.map((v, i) => sql`${v}::${sql.raw(sort.keys[i]!.type)}`),
+                  )}, ${after.id})`,
+                ]
+              : []),
+          ])}
+          ORDER BY ${sql.join(sort.keys.map((k) => sql`${k.sql} ${direction}`))}, ${sort.id} ${direction}
+          LIMIT ${limit})`;
+    const nullPhase = sort.nullable
+      ? sql`(${base(1, [
+          sql`${sort.keys[0]!.sql} IS NULL`,
+          ...(after?.phase === 1 ? [sql`${sort.id} ${beyond} ${after.id}`] : []),
+        ])}
+        ORDER BY ${sort.id} ${direction} LIMIT ${limit})`
+      : null;
+    const parts = [valuePhase, nullPhase].filter((p): p is RawBuilder<unknown> => p !== null);
+    return sql.join(parts, sql` UNION ALL `);
   }
 }
 
-type PageRow = Awaited<
-  ReturnType<ReturnType<TrackListRepository['pageByAddedQuery']>['execute']>
->[number];
+/** The filters as conditions on ut (user_track) and s (its counters). */
+function filterConditions(userId: number, filters: TrackFilters = {}): RawBuilder<unknown>[] {
+  const conditions: RawBuilder<unknown>[] = [sql`true`];
+  if (filters.tagIds?.length) {
+    conditions.push(sql`(SELECT count(*) FROM track_tag tt WHERE tt.user_id = ${userId}
+      AND tt.user_track_id = ut.id AND tt.tag_id = ANY(${numberArray(filters.tagIds)}::bigint[]))
+      = ${filters.tagIds.length}`);
+  }
+  if (filters.genre !== undefined) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM track_artist ta
+      JOIN artist_genre ag ON ag.artist_id = ta.artist_id JOIN genre g ON g.id = ag.genre_id
+      WHERE ta.track_id = ut.track_id AND g.name = ${filters.genre})`);
+  }
+  if (filters.artistId !== undefined) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM track_artist ta
+      WHERE ta.track_id = ut.track_id AND ta.artist_id = ${filters.artistId})`);
+  }
+  if (filters.albumId !== undefined) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM track t
+      WHERE t.id = ut.track_id AND t.album_id = ${filters.albumId})`);
+  }
+  if (filters.rated !== undefined) {
+    conditions.push(filters.rated ? sql`ut.rating IS NOT NULL` : sql`ut.rating IS NULL`);
+  }
+  if (filters.liked !== undefined) conditions.push(sql`ut.liked = ${filters.liked}`);
+  if (filters.played !== undefined) {
+    conditions.push(filters.played ? sql`s.play_count > 0` : sql`s.play_count = 0`);
+  }
+  for (const word of filters.words ?? []) {
+    conditions.push(sql`(ut.title_sort || ' ' || ut.artist_sort || ' ' || coalesce(ut.album_sort, ''))
+      LIKE ${`%${word.replace(/[\\%_]/g, '\\$&')}%`}`);
+  }
+  return conditions;
+}
 
-function toItem(r: PageRow): TrackItem {
+type PageRow = Awaited<ReturnType<ReturnType<TrackListRepository['pageQuery']>['execute']>>[number];
+
+function toRow(r: PageRow, keyCount: number): TrackRow {
   return {
     id: r.id,
     name: r.name,
@@ -128,5 +274,10 @@ function toItem(r: PageRow): TrackItem {
     lastPlayedAt: r.last_played_at,
     addedAt: r.added_at,
     liked: r.liked,
+    position: {
+      phase: r.phase === 1 ? 1 : 0,
+      keys: r.sort_keys.slice(0, keyCount).map(String),
+      id: r.id,
+    },
   };
 }

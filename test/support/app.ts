@@ -1,8 +1,16 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import { createLogger } from '../../src/common/logging/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
-import type { Database } from '../../src/db/database.js';
+import { Database } from '../../src/db/database.js';
 import { createServer } from '../../src/server.js';
 import type { TestDatabase } from './databases.js';
 
@@ -28,11 +36,19 @@ export async function createTestApp(
   return app;
 }
 
-/** An app per describe block on its test database. */
-export function useTestApp(t: TestDatabase): { readonly app: NestFastifyApplication } {
+/**
+ * An app per describe block on its test database. `queries()` counts the
+ * statements the app has sent through Kysely so far (N+1 tests).
+ */
+export function useTestApp(t: TestDatabase): {
+  readonly app: NestFastifyApplication;
+  queries(): number;
+} {
   let app: NestFastifyApplication | undefined;
+  const counter = new QueryCounter();
   beforeAll(async () => {
-    app = await createTestApp(t.database);
+    const { db, engine, executeSql, pglite } = t.database;
+    app = await createTestApp(new Database(db.withPlugin(counter), engine, executeSql, pglite));
   });
   afterAll(async () => {
     await app?.close();
@@ -42,5 +58,19 @@ export function useTestApp(t: TestDatabase): { readonly app: NestFastifyApplicat
       if (!app) throw new Error('The test app is created in beforeAll');
       return app;
     },
+    queries: () => counter.count,
   };
+}
+
+class QueryCounter implements KyselyPlugin {
+  count = 0;
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.count++;
+    return args.node;
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
 }

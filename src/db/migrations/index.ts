@@ -9,6 +9,7 @@ import { recording } from './0008-recording.js';
 import { importSummary } from './0009-import-summary.js';
 import { importResume } from './0010-import-resume.js';
 import { playCounters } from './0011-play-counters.js';
+import { librarySearch } from './0012-library-search.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   importSummary,
   importResume,
   playCounters,
+  librarySearch,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;
