@@ -1,0 +1,196 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database.js';
+import {
+  TrackListRepository,
+  type TrackFilters,
+  type TrackPosition,
+  type TrackSort,
+} from '../src/library/track-list.repository.js';
+import { createTestDatabase, postgresAvailable } from './support/databases.js';
+
+/**
+ * DESIGN rule 2: every sort, direction, depth and filter of the library list
+ * runs on an index on a library of 120k tracks: no sequential scan of a
+ * user-owned table, no sort of more than the page.
+ */
+const TRACKS = 120_000;
+const LIMIT = 51;
+const USER_TABLES = ['user_track', 'user_track_stats', 'track_tag', 'tag', 'playlist_track'];
+/**
+ * The exception: a user has tens of tags, so the planner rightly reads the
+ * tag table whole (a page or two) instead of probing its index per row.
+ */
+const SMALL_TABLE_ROWS: Record<string, number> = { tag: 1000 };
+const SORTS: TrackSort[] = [
+  'added',
+  'plays',
+  'last_played',
+  'rating',
+  'name',
+  'artist',
+  'album',
+  'duration',
+];
+
+/** The SQL order of each sort, to find the position at a depth independently. */
+const ORDER_KEYS: Record<TrackSort, string[]> = {
+  added: ['ut.added_at'],
+  plays: ['s.play_count'],
+  last_played: ['s.last_played_at'],
+  rating: ['ut.rating'],
+  name: ['ut.title_sort'],
+  artist: ['ut.artist_sort', "coalesce(ut.album_sort, '')"],
+  album: ['ut.album_sort'],
+  duration: ['ut.duration_ms'],
+};
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  Plans?: PlanNode[];
+}
+
+function problems(node: PlanNode, found: string[] = []): string[] {
+  const table = node['Relation Name']!;
+  const small = (node['Actual Rows'] ?? 0) <= SMALL_TABLE_ROWS[table]!;
+  if (node['Node Type'] === 'Seq Scan' && USER_TABLES.includes(table) && !small) {
+    found.push(`sequential scan of ${table}`);
+  }
+  if (node['Node Type'] === 'Sort' && (node['Actual Rows'] ?? 0) > 2 * LIMIT) {
+    found.push(`a sort of ${node['Actual Rows']} rows`);
+  }
+  for (const child of node.Plans ?? []) problems(child, found);
+  return found;
+}
+
+describe.skipIf(!postgresAvailable())(
+  'the library list uses its indexes (PostgreSQL, 120k tracks)',
+  () => {
+    let database: Database;
+    let drop: () => Promise<void>;
+    let userId: number;
+    let repository: TrackListRepository;
+
+    beforeAll(async () => {
+      ({ database, drop } = await createTestDatabase('postgres'));
+      const { db } = database;
+      repository = new TrackListRepository(db);
+      userId = (
+        await db
+          .insertInto('app_user')
+          .values({ username: 'heavy' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      const other = (
+        await db
+          .insertInto('app_user')
+          .values({ username: 'other' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      await sql`INSERT INTO artist (name, sort_name) SELECT 'Artist ' || i, 'artist ' || i FROM generate_series(1, 3000) i`.execute(
+        db,
+      );
+      await sql`INSERT INTO album (name, sort_name, artist_id)
+      SELECT 'Album ' || i, 'album ' || i, 1 + i % 3000 FROM generate_series(1, 12000) i`.execute(
+        db,
+      );
+      await sql`INSERT INTO track (spotify_id, name, sort_name, artist_id, album_id, duration_ms)
+      SELECT 'guard' || i, 'Track ' || i, 'track ' || i, 1 + i % 3000,
+        CASE WHEN i % 50 = 0 THEN NULL ELSE 1 + i % 12000 END,
+        CASE WHEN i % 40 = 0 THEN NULL ELSE 120000 + i % 200000 END
+      FROM generate_series(1, ${TRACKS}) i`.execute(db);
+      await sql`INSERT INTO track_artist (track_id, position, artist_id) SELECT id, 0, artist_id FROM track`.execute(
+        db,
+      );
+      for (const user of [userId, other]) {
+        await sql`INSERT INTO user_track (user_id, track_id, added_at, liked, rating, title_sort, artist_sort, album_sort, duration_ms)
+        SELECT ${user}, t.id, timestamptz '2016-01-01' + t.id * interval '37 minutes', t.id % 3 = 0,
+          CASE WHEN t.id % 3 = 1 THEN t.id % 11 END, t.sort_name, a.sort_name, al.sort_name, t.duration_ms
+        FROM track t JOIN artist a ON a.id = t.artist_id LEFT JOIN album al ON al.id = t.album_id`.execute(
+          db,
+        );
+        await sql`INSERT INTO user_track_stats (user_id, user_track_id, play_count, ms_played, last_played_at)
+        SELECT user_id, id, CASE WHEN id % 5 = 0 THEN 0 ELSE id % 97 END, (id % 97) * 200000,
+          CASE WHEN id % 5 = 0 THEN NULL ELSE timestamptz '2020-01-01' + id * interval '11 minutes' END
+        FROM user_track WHERE user_id = ${user}`.execute(db);
+      }
+      await db
+        .insertInto('tag')
+        .values({ user_id: userId, name: 'Chill', name_key: 'chill' })
+        .execute();
+      await sql`INSERT INTO track_tag (user_id, user_track_id, tag_id)
+      SELECT ut.user_id, ut.id, g.id FROM user_track ut JOIN tag g ON g.user_id = ut.user_id
+      WHERE ut.user_id = ${userId} AND ut.id % 20 = 0`.execute(db);
+      await sql`INSERT INTO genre (name) VALUES ('dream pop')`.execute(db);
+      await sql`INSERT INTO artist_genre (artist_id, genre_id, source) SELECT id, 1, 'spotify' FROM artist WHERE id % 10 = 0`.execute(
+        db,
+      );
+      await sql`ANALYZE`.execute(db);
+    }, 120_000);
+
+    afterAll(() => drop?.());
+
+    /** The position at a depth of a sort's order, found by OFFSET (slow, but independent). */
+    async function positionAt(sort: TrackSort, order: 'asc' | 'desc', depth: number) {
+      const keys = ORDER_KEYS[sort];
+      const { rows } = await sql<{ id: number; keys: (string | null)[] }>`
+      SELECT ut.id, ARRAY[${sql.join(keys.map((k) => sql`${sql.raw(k)}::text`))}] AS keys
+      FROM user_track ut JOIN user_track_stats s ON s.user_id = ut.user_id AND s.user_track_id = ut.id
+      WHERE ut.user_id = ${userId}
+      ORDER BY ${sql.raw(keys[0]!)} IS NULL, ${sql.raw(keys.map((k) => `${k} ${order}`).join(', '))}, ut.id ${sql.raw(order)}
+      OFFSET ${depth - 1} LIMIT 1`.execute(database.db);
+      const row = rows[0]!;
+      return row.keys[0] === null
+        ? { phase: 1 as const, keys: [], id: row.id }
+        : { phase: 0 as const, keys: row.keys.map(String), id: row.id };
+    }
+
+    async function explain(
+      sort: TrackSort,
+      order: 'asc' | 'desc',
+      after?: TrackPosition,
+      filters?: TrackFilters,
+    ) {
+      const query = repository
+        .pageQuery(userId, { sort, order, limit: LIMIT, after, filters })
+        .compile();
+      const { rows } = await database.executeSql(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, [
+        ...query.parameters,
+      ]);
+      const [{ Plan: plan }] = (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'];
+      return problems(plan);
+    }
+
+    const cases = SORTS.flatMap((sort) =>
+      (['asc', 'desc'] as const).flatMap((order) =>
+        [0, 10_000, 90_000, 119_000].map((depth) => [sort, order, depth] as const),
+      ),
+    );
+
+    it.each(cases)('%s %s at depth %i', async (sort, order, depth) => {
+      const after = depth > 0 ? await positionAt(sort, order, depth) : undefined;
+      expect(await explain(sort, order, after)).toEqual([]);
+    });
+
+    it.each<[string, TrackFilters]>([
+      ['liked', { liked: true }],
+      ['rated', { rated: true }],
+      ['unrated', { rated: false }],
+      ['never played', { played: false }],
+      ['a tag', { tagIds: [1] }],
+      ['a genre', { genre: 'dream pop' }],
+      ['an artist', { artistId: 7 }],
+      ['an album', { albumId: 7 }],
+      ['a search', { words: ['track 1234'] }],
+    ])('filtered by %s', async (_name, filters) => {
+      for (const sort of ['added', 'plays'] as const) {
+        expect(await explain(sort, 'desc', undefined, filters), sort).toEqual([]);
+      }
+    });
+  },
+);
