@@ -21,6 +21,8 @@ const USER_TABLES = ['user_track', 'user_track_stats', 'track_tag', 'tag', 'play
  * The exception: a user has tens of tags, so the planner rightly reads the
  * tag table whole (a page or two) instead of probing its index per row.
  */
+/** Rows a page may read from one user table: the page, or what a filter keeping 1 in 50 skips. */
+const MAX_READ = 50 * LIMIT;
 const SMALL_TABLE_ROWS: Record<string, number> = { tag: 1000 };
 const SORTS: TrackSort[] = [
   'added',
@@ -58,6 +60,10 @@ function problems(node: PlanNode, found: string[] = []): string[] {
   const small = (node['Actual Rows'] ?? 0) <= SMALL_TABLE_ROWS[table]!;
   if (node['Node Type'] === 'Seq Scan' && USER_TABLES.includes(table) && !small) {
     found.push(`sequential scan of ${table}`);
+  }
+  const read = (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1);
+  if (/Scan/.test(node['Node Type']) && USER_TABLES.includes(table) && !small && read > MAX_READ) {
+    found.push(`${node['Node Type']} of ${table} reading ${read} rows`);
   }
   if (node['Node Type'] === 'Sort' && (node['Actual Rows'] ?? 0) > 2 * LIMIT) {
     found.push(`a sort of ${node['Actual Rows']} rows`);

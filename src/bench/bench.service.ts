@@ -7,7 +7,12 @@ import { Bench } from 'tinybench';
 import { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import type { ScaleName } from '../generator/scales.js';
-import { TrackListRepository, type TrackPageQuery } from '../library/track-list.repository.js';
+import {
+  TrackListRepository,
+  type TrackPageQuery,
+  type TrackPosition,
+  type TrackSort,
+} from '../library/track-list.repository.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
 import {
@@ -61,6 +66,15 @@ type Position = { addedAt: Date; id: number };
 
 const PAGE = 50;
 const RECORD_BATCH = 1000;
+const OTHER_SORTS: TrackSort[] = [
+  'plays',
+  'last_played',
+  'rating',
+  'name',
+  'artist',
+  'album',
+  'duration',
+];
 const DEPTHS = [0, 10_000, 90_000];
 
 /**
@@ -84,9 +98,11 @@ export class BenchService {
     const heavy = await this.bench.heaviestUser();
     if (!heavy) throw new Error('No library to measure: run `spotlib generate` first');
     const scenarios: ScenarioResult[] = [];
-    for (const pair of await this.pagePairs(heavy.userId, heavy.tracks)) {
-      scenarios.push(await measure(pair, options));
-    }
+    const pairs = [
+      ...(await this.pagePairs(heavy.userId, heavy.tracks)),
+      ...(await this.sortPairs(heavy.userId, heavy.tracks)),
+    ];
+    for (const pair of pairs) scenarios.push(await measure(pair, options));
     const recording = await this.recordingPair();
     try {
       scenarios.push(await measure(recording, options));
@@ -177,6 +193,30 @@ export class BenchService {
         baseline: { name: 'first_page', run: ourPage() },
       },
     ];
+  }
+
+  /** Every other sort, both ways: a page at 10k and at 90k against the first page. */
+  private async sortPairs(userId: number, library: number): Promise<Pair[]> {
+    const pairs: Pair[] = [];
+    for (const sort of OTHER_SORTS) {
+      for (const order of ['asc', 'desc'] as const) {
+        const page = (after?: TrackPosition) => () =>
+          this.tracks.page(userId, { sort, order, limit: PAGE, after });
+        for (const depth of DEPTHS.slice(1)) {
+          const after = await this.tracks.positionAt(
+            userId,
+            { sort, order },
+            Math.min(depth, library - PAGE),
+          );
+          pairs.push({
+            name: `tracks.page.${sort}_${order}.depth${depth / 1000}k`,
+            ours: page(after),
+            baseline: { name: 'first_page', run: page() },
+          });
+        }
+      }
+    }
+    return pairs;
   }
 
   /**

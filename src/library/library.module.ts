@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { LibraryRepository } from './library.repository.js';
 import { TrackListRepository } from './track-list.repository.js';
+import { TagsController } from './tags.controller.js';
+import { TagsRepository } from './tags.repository.js';
+import { TagsService } from './tags.service.js';
 import { TracksController } from './tracks.controller.js';
 import { TracksService } from './tracks.service.js';
 
 @Module({
-  controllers: [TracksController],
-  providers: [LibraryRepository, TrackListRepository, TracksService],
+  controllers: [TracksController, TagsController],
+  providers: [LibraryRepository, TrackListRepository, TracksService, TagsRepository, TagsService],
   exports: [LibraryRepository, TrackListRepository],
 })
 export class LibraryModule {}

@@ -34,29 +34,45 @@ type KeyType = 'timestamptz' | 'int' | 'text';
 const SORTS: Record<
   TrackSort,
   {
+    /** the table whose index the sort walks: user_track or its counters */
+    table: 'ut' | 's';
     keys: { sql: RawBuilder<unknown>; type: KeyType }[];
     id: RawBuilder<unknown>;
     nullable: boolean;
   }
 > = {
   added: {
+    table: 'ut',
     keys: [{ sql: sql`ut.added_at`, type: 'timestamptz' }],
     id: sql`ut.id`,
     nullable: false,
   },
   plays: {
+    table: 's',
     keys: [{ sql: sql`s.play_count`, type: 'int' }],
     id: sql`s.user_track_id`,
     nullable: false,
   },
   last_played: {
+    table: 's',
     keys: [{ sql: sql`s.last_played_at`, type: 'timestamptz' }],
     id: sql`s.user_track_id`,
     nullable: true,
   },
-  rating: { keys: [{ sql: sql`ut.rating`, type: 'int' }], id: sql`ut.id`, nullable: true },
-  name: { keys: [{ sql: sql`ut.title_sort`, type: 'text' }], id: sql`ut.id`, nullable: false },
+  rating: {
+    table: 'ut',
+    keys: [{ sql: sql`ut.rating`, type: 'int' }],
+    id: sql`ut.id`,
+    nullable: true,
+  },
+  name: {
+    table: 'ut',
+    keys: [{ sql: sql`ut.title_sort`, type: 'text' }],
+    id: sql`ut.id`,
+    nullable: false,
+  },
   artist: {
+    table: 'ut',
     keys: [
       { sql: sql`ut.artist_sort`, type: 'text' },
       { sql: sql`coalesce(ut.album_sort, '')`, type: 'text' },
@@ -64,8 +80,18 @@ const SORTS: Record<
     id: sql`ut.id`,
     nullable: false,
   },
-  album: { keys: [{ sql: sql`ut.album_sort`, type: 'text' }], id: sql`ut.id`, nullable: true },
-  duration: { keys: [{ sql: sql`ut.duration_ms`, type: 'int' }], id: sql`ut.id`, nullable: true },
+  album: {
+    table: 'ut',
+    keys: [{ sql: sql`ut.album_sort`, type: 'text' }],
+    id: sql`ut.id`,
+    nullable: true,
+  },
+  duration: {
+    table: 'ut',
+    keys: [{ sql: sql`ut.duration_ms`, type: 'int' }],
+    id: sql`ut.id`,
+    nullable: true,
+  },
 };
 
 export interface TrackFilters {
@@ -116,6 +142,32 @@ export class TrackListRepository {
   async page(userId: number, query: TrackPageQuery): Promise<TrackRow[]> {
     const rows = await this.pageQuery(userId, query).execute();
     return rows.map((row) => toRow(row, SORTS[query.sort].keys.length));
+  }
+
+  /**
+   * The position after the first `depth` tracks of a sort, found by OFFSET
+   * (slow on purpose): where the benchmark starts its deep pages.
+   */
+  async positionAt(
+    userId: number,
+    query: Pick<TrackPageQuery, 'sort' | 'order'>,
+    depth: number,
+  ): Promise<TrackPosition> {
+    const sort = SORTS[query.sort];
+    const direction = sql.raw(query.order);
+    const { rows } = await sql<{ id: number; keys: string[]; phase: number }>`
+      SELECT ${sort.id} AS id, ARRAY[${sql.join(sort.keys.map((k) => sql`${k.sql}::text`))}] AS keys,
+        CASE WHEN ${sort.keys[0]!.sql} IS NULL THEN 1 ELSE 0 END AS phase
+      FROM user_track ut
+      JOIN user_track_stats s ON s.user_id = ut.user_id AND s.user_track_id = ut.id
+      WHERE ut.user_id = ${userId}
+      ORDER BY ${sort.keys[0]!.sql} IS NULL,
+        ${sql.join(sort.keys.map((k) => sql`${k.sql} ${direction}`))}, ${sort.id} ${direction}
+      OFFSET ${depth - 1} LIMIT 1`.execute(this.db);
+    const row = rows[0]!;
+    return row.phase === 1
+      ? { phase: 1, keys: [], id: row.id }
+      : { phase: 0, keys: row.keys, id: row.id };
   }
 
   /** The statement itself: the benchmark runs it through the bare driver as the ceiling. */
@@ -188,11 +240,13 @@ export class TrackListRepository {
     const beyond = sql.raw(order === 'desc' ? '<' : '>');
     const keyTuple = sql.join(sort.keys.map((k) => k.sql));
     const selectKeys = sql.join(sort.keys.map((k, i) => sql`${k.sql} AS ${sql.ref(`k${i}`)}`));
+    const filters = query.filters ?? {};
     const base = (phase: 0 | 1, conditions: RawBuilder<unknown>[]) => sql`
       SELECT ${sort.id} AS id, ${sql.lit(phase)} AS phase, ${selectKeys}
-      FROM user_track ut
-      JOIN user_track_stats s ON s.user_id = ut.user_id AND s.user_track_id = ut.id
-      WHERE ut.user_id = ${userId} AND ${sql.join([...filterConditions(userId, query.filters), ...conditions], sql` AND `)}`;
+      FROM ${sort.table === 'ut' ? sql`user_track ut` : sql`user_track_stats s`}
+      ${otherTable(sort.table, filters)}
+      WHERE ${sql.ref(`${sort.table}.user_id`)} = ${userId}
+        AND ${sql.join([...filterConditions(userId, sort.id, filters), ...conditions], sql` AND `)}`;
     const valuePhase =
       after?.phase === 1
         ? null
@@ -220,12 +274,50 @@ export class TrackListRepository {
   }
 }
 
-/** The filters as conditions on ut (user_track) and s (its counters). */
-function filterConditions(userId: number, filters: TrackFilters = {}): RawBuilder<unknown>[] {
+/**
+ * The other of user_track and its counters, when a filter reads it: one
+ * index probe per row the page walks (OFFSET 0 keeps the subquery a
+ * subquery). Left to itself the planner may merge-join it from the user's
+ * first row, reading the whole library for a page deep in it.
+ */
+function otherTable(walked: 'ut' | 's', filters: TrackFilters): RawBuilder<unknown> {
+  const readsTrack =
+    filters.genre !== undefined ||
+    filters.artistId !== undefined ||
+    filters.albumId !== undefined ||
+    filters.rated !== undefined ||
+    filters.liked !== undefined ||
+    (filters.words?.length ?? 0) > 0;
+  // A filter that keeps a few rows (an artist, an album, a search) is better driven from
+  // its own index, the few rows then sorted: there the planner chooses.
+  const selective =
+    filters.artistId !== undefined ||
+    filters.albumId !== undefined ||
+    (filters.words?.length ?? 0) > 0;
+  if (walked === 's' && readsTrack && selective) {
+    return sql`JOIN user_track ut ON ut.user_id = s.user_id AND ut.id = s.user_track_id`;
+  }
+  if (walked === 's' && readsTrack) {
+    return sql`CROSS JOIN LATERAL (SELECT * FROM user_track u
+      WHERE u.user_id = s.user_id AND u.id = s.user_track_id OFFSET 0) ut`;
+  }
+  if (walked === 'ut' && filters.played !== undefined) {
+    return sql`CROSS JOIN LATERAL (SELECT c.play_count FROM user_track_stats c
+      WHERE c.user_id = ut.user_id AND c.user_track_id = ut.id OFFSET 0) s`;
+  }
+  return sql``;
+}
+
+/** The filters as conditions on ut (user_track) and s (its counters); `id` is the page's track id. */
+function filterConditions(
+  userId: number,
+  id: RawBuilder<unknown>,
+  filters: TrackFilters,
+): RawBuilder<unknown>[] {
   const conditions: RawBuilder<unknown>[] = [sql`true`];
   if (filters.tagIds?.length) {
     conditions.push(sql`(SELECT count(*) FROM track_tag tt WHERE tt.user_id = ${userId}
-      AND tt.user_track_id = ut.id AND tt.tag_id = ANY(${numberArray(filters.tagIds)}::bigint[]))
+      AND tt.user_track_id = ${id} AND tt.tag_id = ANY(${numberArray(filters.tagIds)}::bigint[]))
       = ${filters.tagIds.length}`);
   }
   if (filters.genre !== undefined) {

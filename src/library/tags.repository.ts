@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely, sql } from 'kysely';
+import { numberArray } from '../db/array-literal.js';
+import type { DB } from '../db/schema.js';
+
+export interface TagRow {
+  id: number;
+  name: string;
+  color: string | null;
+  trackCount: number;
+}
+
+/** A user's tags and which of their tracks carry them. Every statement is scoped by user. */
+@Injectable()
+export class TagsRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  list(userId: number): Promise<TagRow[]> {
+    return this.db
+      .selectFrom('tag as g')
+      .select((eb) => [
+        'g.id',
+        'g.name',
+        'g.color',
+        eb
+          .selectFrom('track_tag as tt')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('tt.user_id', '=', 'g.user_id')
+          .whereRef('tt.tag_id', '=', 'g.id')
+          .as('trackCount'),
+      ])
+      .where('g.user_id', '=', userId)
+      .orderBy('g.name_key')
+      .execute() as Promise<TagRow[]>;
+  }
+
+  /** The new tag, or undefined when the user has one of that name (case aside). */
+  async create(userId: number, tag: { name: string; nameKey: string; color: string | null }) {
+    return this.db
+      .insertInto('tag')
+      .values({ user_id: userId, name: tag.name, name_key: tag.nameKey, color: tag.color })
+      .onConflict((oc) => oc.columns(['user_id', 'name_key']).doNothing())
+      .returning(['id', 'name', 'color'])
+      .executeTakeFirst();
+  }
+
+  /** Renames and/or recolours; 'taken' when another tag has the name. */
+  async update(
+    userId: number,
+    id: number,
+    changes: { name?: string; nameKey?: string; color?: string | null },
+  ): Promise<{ id: number; name: string; color: string | null } | 'taken' | undefined> {
+    if (changes.nameKey !== undefined) {
+      const other = await this.db
+        .selectFrom('tag')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('name_key', '=', changes.nameKey)
+        .where('id', '!=', id)
+        .executeTakeFirst();
+      if (other) return 'taken';
+    }
+    return this.db
+      .updateTable('tag')
+      .set({
+        ...(changes.name !== undefined ? { name: changes.name, name_key: changes.nameKey! } : {}),
+        ...(changes.color !== undefined ? { color: changes.color } : {}),
+      })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .returning(['id', 'name', 'color'])
+      .executeTakeFirst();
+  }
+
+  async delete(userId: number, id: number): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('tag')
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Which of these tag ids the user does not have. */
+  async missingTags(userId: number, ids: readonly number[]): Promise<number[]> {
+    return this.missing(userId, 'tag', ids);
+  }
+
+  /** Which of these user track ids the user does not have. */
+  async missingTracks(userId: number, ids: readonly number[]): Promise<number[]> {
+    return this.missing(userId, 'user_track', ids);
+  }
+
+  /** Tags every track with every tag; returns the pairs that were new. */
+  async tagTracks(userId: number, tagIds: number[], trackIds: number[]): Promise<number> {
+    if (tagIds.length === 0 || trackIds.length === 0) return 0;
+    const result = await sql`
+      INSERT INTO track_tag (user_id, user_track_id, tag_id)
+      SELECT ${userId}, t, g FROM unnest(${numberArray(trackIds)}::bigint[]) t,
+        unnest(${numberArray(tagIds)}::bigint[]) g
+      ON CONFLICT DO NOTHING`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  async untagTracks(userId: number, tagIds: number[], trackIds: number[]): Promise<number> {
+    if (tagIds.length === 0 || trackIds.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom('track_tag')
+      .where('user_id', '=', userId)
+      .where(sql<boolean>`tag_id = ANY(${numberArray(tagIds)}::bigint[])`)
+      .where(sql<boolean>`user_track_id = ANY(${numberArray(trackIds)}::bigint[])`)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  private async missing(userId: number, table: 'tag' | 'user_track', ids: readonly number[]) {
+    const { rows } = await sql<{ id: number }>`
+      SELECT i AS id FROM unnest(${numberArray(ids)}::bigint[]) i
+      WHERE NOT EXISTS (SELECT 1 FROM ${sql.table(table)} x WHERE x.user_id = ${userId} AND x.id = i)`.execute(
+      this.db,
+    );
+    return rows.map((r) => r.id);
+  }
+}
