@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { LibraryRepository } from './library.repository.js';
 import { TrackListRepository } from './track-list.repository.js';
+import { PlaylistsController } from './playlists.controller.js';
+import { PlaylistsRepository } from './playlists.repository.js';
+import { PlaylistsService } from './playlists.service.js';
 import { TagsController } from './tags.controller.js';
 import { TagsRepository } from './tags.repository.js';
 import { TagsService } from './tags.service.js';
@@ -8,8 +11,16 @@ import { TracksController } from './tracks.controller.js';
 import { TracksService } from './tracks.service.js';
 
 @Module({
-  controllers: [TracksController, TagsController],
-  providers: [LibraryRepository, TrackListRepository, TracksService, TagsRepository, TagsService],
+  controllers: [TracksController, TagsController, PlaylistsController],
+  providers: [
+    LibraryRepository,
+    TrackListRepository,
+    TracksService,
+    TagsRepository,
+    TagsService,
+    PlaylistsRepository,
+    PlaylistsService,
+  ],
   exports: [LibraryRepository, TrackListRepository],
 })
 export class LibraryModule {}

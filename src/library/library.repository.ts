@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type Transaction } from 'kysely';
+import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 
 export interface TrackToAdd {
@@ -30,6 +31,16 @@ export class LibraryRepository {
       .where('track.spotify_id', 'is', null)
       .executeTakeFirstOrThrow();
     return row.n;
+  }
+
+  /** Which of these user track ids the user does not have. */
+  async missingTracks(userId: number, ids: readonly number[]): Promise<number[]> {
+    const { rows } = await sql<{ id: number }>`
+      SELECT i AS id FROM unnest(${numberArray(ids)}::bigint[]) i
+      WHERE NOT EXISTS (SELECT 1 FROM user_track x WHERE x.user_id = ${userId} AND x.id = i)`.execute(
+      this.db,
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Sets a rating in half stars (or clears it); false when the user has no such track. */

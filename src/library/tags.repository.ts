@@ -83,12 +83,12 @@ export class TagsRepository {
 
   /** Which of these tag ids the user does not have. */
   async missingTags(userId: number, ids: readonly number[]): Promise<number[]> {
-    return this.missing(userId, 'tag', ids);
-  }
-
-  /** Which of these user track ids the user does not have. */
-  async missingTracks(userId: number, ids: readonly number[]): Promise<number[]> {
-    return this.missing(userId, 'user_track', ids);
+    const { rows } = await sql<{ id: number }>`
+      SELECT i AS id FROM unnest(${numberArray(ids)}::bigint[]) i
+      WHERE NOT EXISTS (SELECT 1 FROM tag x WHERE x.user_id = ${userId} AND x.id = i)`.execute(
+      this.db,
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Tags every track with every tag; returns the pairs that were new. */
@@ -111,14 +111,5 @@ export class TagsRepository {
       .where(sql<boolean>`user_track_id = ANY(${numberArray(trackIds)}::bigint[])`)
       .executeTakeFirst();
     return Number(result.numDeletedRows);
-  }
-
-  private async missing(userId: number, table: 'tag' | 'user_track', ids: readonly number[]) {
-    const { rows } = await sql<{ id: number }>`
-      SELECT i AS id FROM unnest(${numberArray(ids)}::bigint[]) i
-      WHERE NOT EXISTS (SELECT 1 FROM ${sql.table(table)} x WHERE x.user_id = ${userId} AND x.id = i)`.execute(
-      this.db,
-    );
-    return rows.map((r) => r.id);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiError } from '../common/errors/http-error.filter.js';
 import { nameKey } from '../db/sort-key.js';
+import { LibraryRepository } from './library.repository.js';
 import { TagsRepository, type TagRow } from './tags.repository.js';
 
 export type Tag = Omit<TagRow, 'trackCount'>;
@@ -13,7 +14,10 @@ const taken = (name: string) =>
 /** Tags: unique by name per user whatever the case, on any number of tracks at once. */
 @Injectable()
 export class TagsService {
-  constructor(private readonly tags: TagsRepository) {}
+  constructor(
+    private readonly tags: TagsRepository,
+    private readonly library: LibraryRepository,
+  ) {}
 
   list(user: AuthUser): Promise<TagRow[]> {
     return this.tags.list(user.id);
@@ -50,7 +54,7 @@ export class TagsService {
   ): Promise<{ added: number; removed: number }> {
     const missingTags = await this.tags.missingTags(user.id, [...change.add, ...change.remove]);
     if (missingTags.length) throw notFound(`tag ${missingTags.join(', ')}`);
-    const missingTracks = await this.tags.missingTracks(user.id, change.trackIds);
+    const missingTracks = await this.library.missingTracks(user.id, change.trackIds);
     if (missingTracks.length) throw notFound(`track ${missingTracks.join(', ')}`);
     const added = await this.tags.tagTracks(user.id, change.add, change.trackIds);
     const removed = await this.tags.untagTracks(user.id, change.remove, change.trackIds);

@@ -174,8 +174,26 @@ export class TrackListRepository {
   pageQuery(userId: number, query: TrackPageQuery) {
     const sort = SORTS[query.sort];
     const direction = sql.raw(query.order);
-    const ids = sql`(${this.phases(userId, query)})`;
     const keyColumns = sort.keys.map((_, i) => sql.ref(`p.k${i}`));
+    return this.details(userId, sql`(${this.phases(userId, query)})`, keyColumns)
+      .orderBy(sql`p.phase`)
+      .$call((qb) => keyColumns.reduce((q, k) => q.orderBy(sql`${k} ${direction}`), qb))
+      .orderBy(sql`p.id ${direction}`);
+  }
+
+  /** The user's tracks of these ids, by id (any other id is left out): a playlist's page. */
+  async itemsByIds(userId: number, ids: readonly number[]): Promise<Map<number, TrackItem>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.details(
+      userId,
+      sql`(SELECT DISTINCT unnest(${numberArray(ids)}::bigint[]) AS id, 0 AS phase)`,
+      [],
+    ).execute();
+    return new Map(rows.map((row) => [row.id, toItem(row)]));
+  }
+
+  /** The rows of `ids` (id, phase, k0..) joined to everything a list item shows. */
+  private details(userId: number, ids: RawBuilder<unknown>, keyColumns: RawBuilder<unknown>[]) {
     return this.db
       .selectFrom(ids.as('p'))
       .innerJoin('user_track as ut', (j) =>
@@ -199,9 +217,10 @@ export class TrackListRepository {
         'ut.added_at',
         'ut.liked',
         sql<number>`p.phase`.as('phase'),
-        sql<
-          (string | number | Date)[]
-        >`ARRAY[${sql.join(keyColumns.map((k) => sql`${k}::text`))}]`.as('sort_keys'),
+        (keyColumns.length
+          ? sql<string[]>`ARRAY[${sql.join(keyColumns.map((k) => sql`${k}::text`))}]`
+          : sql<string[]>`ARRAY[]::text[]`
+        ).as('sort_keys'),
         jsonArrayFrom(
           eb
             .selectFrom('track_artist as ta')
@@ -226,10 +245,7 @@ export class TrackListRepository {
           JOIN artist_genre ag ON ag.artist_id = ta2.artist_id
           JOIN genre ge ON ge.id = ag.genre_id
           WHERE ta2.track_id = t.id ORDER BY ge.name)`.as('genres'),
-      ])
-      .orderBy(sql`p.phase`)
-      .$call((qb) => keyColumns.reduce((q, k) => q.orderBy(sql`${k} ${direction}`), qb))
-      .orderBy(sql`p.id ${direction}`);
+      ]);
   }
 
   /** The page's ids, from the non-NULL keys and then (nullable sorts) the NULL ones. */
@@ -351,6 +367,17 @@ type PageRow = Awaited<ReturnType<ReturnType<TrackListRepository['pageQuery']>['
 
 function toRow(r: PageRow, keyCount: number): TrackRow {
   return {
+    ...toItem(r),
+    position: {
+      phase: r.phase === 1 ? 1 : 0,
+      keys: r.sort_keys.slice(0, keyCount).map(String),
+      id: r.id,
+    },
+  };
+}
+
+function toItem(r: PageRow): TrackItem {
+  return {
     id: r.id,
     name: r.name,
     durationMs: r.duration_ms,
@@ -366,10 +393,5 @@ function toRow(r: PageRow, keyCount: number): TrackRow {
     lastPlayedAt: r.last_played_at,
     addedAt: r.added_at,
     liked: r.liked,
-    position: {
-      phase: r.phase === 1 ? 1 : 0,
-      keys: r.sort_keys.slice(0, keyCount).map(String),
-      id: r.id,
-    },
   };
 }
