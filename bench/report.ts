@@ -24,6 +24,8 @@ export async function writeBenchmarksMarkdown(resultsDir: string, target: string
   for (const [key, file] of latest) {
     if (key.startsWith('import-'))
       sections.push(importSection(await read<ImportReport>(file), file));
+    else if (key.startsWith('recording-'))
+      sections.push(recordingSection(await read<RecordingReport>(file), file));
     else if (/^(postgres|pglite)-[SML]$/.test(key)) {
       sections.push(suiteSection(await read<BenchResult>(file), file));
     }
@@ -71,6 +73,34 @@ ${machine.cpus} cores, ${machine.memoryGb} GB, ${machine.postgres ?? ''}; \`benc
 | scenario | p50 | p99 | runs | baseline | baseline p50 | baseline p99 | ratio |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.map((r) => `| ${r} |`).join('\n')}
+`;
+}
+
+interface RecordingReport {
+  date: string;
+  plays: number;
+  batch: number;
+  machine: { cores: number };
+  results: {
+    oneWriter: { playsPerSecond: number };
+    eightWriters: { playsPerSecond: number };
+    redelivery: { playsPerSecond: number };
+    drift: number;
+    archival: { rows: number; guideLoopSeconds: number; partitionMoveMs: number; ratio: number };
+  };
+}
+
+function recordingSection(report: RecordingReport, file: string): string {
+  const r = report.results;
+  const a = r.archival;
+  return `
+## Recording and archival, postgres (${report.date.slice(0, 10)})
+
+${report.plays.toLocaleString('en')} plays in batches of ${report.batch} through the recording service, ${report.machine.cores} cores; \`bench/results/${file}\` (\`npm run bench:recording\`)
+
+| 1 writer | 8 writers | all duplicates | drift | archiving one month (${a.rows.toLocaleString('en')} rows) | guide's copy-and-delete loop | ratio |
+| --- | --- | --- | --- | --- | --- | --- |
+| ${r.oneWriter.playsPerSecond.toLocaleString('en')} plays/s | ${r.eightWriters.playsPerSecond.toLocaleString('en')} plays/s | ${r.redelivery.playsPerSecond.toLocaleString('en')} plays/s | ${r.drift} | ${a.partitionMoveMs} ms | ${a.guideLoopSeconds} s | ${a.ratio} |
 `;
 }
 
