@@ -7,6 +7,9 @@ import {
   type TrackPosition,
   type TrackSort,
 } from '../src/library/track-list.repository.js';
+import { BrowseRepository } from '../src/library/browse.repository.js';
+import { PlaylistsRepository } from '../src/library/playlists.repository.js';
+import { AggregatesAuditRepository } from '../src/stats/aggregates-audit.repository.js';
 import { createTestDatabase, postgresAvailable } from './support/databases.js';
 
 /**
@@ -136,6 +139,18 @@ describe.skipIf(!postgresAvailable())(
       await sql`INSERT INTO artist_genre (artist_id, genre_id, source) SELECT id, 1, 'spotify' FROM artist WHERE id % 10 = 0`.execute(
         db,
       );
+      await new AggregatesAuditRepository(db).rebuild(userId);
+      await new AggregatesAuditRepository(db).rebuild(other);
+      const playlist = (
+        await db
+          .insertInto('playlist')
+          .values({ user_id: userId, name: 'Long' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      await sql`INSERT INTO playlist_track (user_id, playlist_id, user_track_id, position)
+        SELECT user_id, ${playlist}, id, lpad(id::text, 10, '0') FROM user_track
+        WHERE user_id = ${userId} AND id % 4 = 0`.execute(db);
       await sql`ANALYZE`.execute(db);
     }, 120_000);
 
@@ -154,6 +169,14 @@ describe.skipIf(!postgresAvailable())(
       return row.keys[0] === null
         ? { phase: 1 as const, keys: [], id: row.id }
         : { phase: 0 as const, keys: row.keys.map(String), id: row.id };
+    }
+
+    async function problemsOf(compiled: { sql: string; parameters: readonly unknown[] }) {
+      const { rows } = await database.executeSql(`EXPLAIN (ANALYZE, FORMAT JSON) ${compiled.sql}`, [
+        ...compiled.parameters,
+      ]);
+      const [{ Plan: plan }] = (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'];
+      return problems(plan);
     }
 
     async function explain(
@@ -196,6 +219,36 @@ describe.skipIf(!postgresAvailable())(
     ])('filtered by %s', async (_name, filters) => {
       for (const sort of ['added', 'plays'] as const) {
         expect(await explain(sort, 'desc', undefined, filters), sort).toEqual([]);
+      }
+    });
+
+    describe.each(['artists', 'albums'] as const)('browsing %s', (kind) => {
+      const browse = () => new BrowseRepository(database.db);
+      it.each(['plays', 'time', 'tracks', 'name'] as const)(
+        'by %s, both ways, first and deep',
+        async (sort) => {
+          for (const order of ['asc', 'desc'] as const) {
+            const first = await browse().page(userId, kind, { sort, order, limit: 2000 });
+            for (const after of [undefined, first.at(-1)!.position]) {
+              const query = browse().pageQuery(userId, kind, { sort, order, limit: LIMIT, after });
+              const where = `${order} ${after ? 'deep' : 'first'}`;
+              expect(await problemsOf(query.compile(database.db)), where).toEqual([]);
+            }
+          }
+        },
+      );
+    });
+
+    it('pages a playlist on its positions', async () => {
+      const playlists = new PlaylistsRepository(database.db);
+      const { id } = await database.db
+        .selectFrom('playlist')
+        .select('id')
+        .executeTakeFirstOrThrow();
+      const deep = (await playlists.entries(userId, id, 20_000)).at(-1)!.position;
+      for (const after of [undefined, deep]) {
+        const query = playlists.entriesQuery(userId, id, LIMIT, after);
+        expect(await problemsOf(query.compile())).toEqual([]);
       }
     });
   },

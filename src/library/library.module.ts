@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { BrowseController } from './browse.controller.js';
+import { BrowseRepository } from './browse.repository.js';
+import { BrowseService } from './browse.service.js';
 import { LibraryRepository } from './library.repository.js';
 import { TrackListRepository } from './track-list.repository.js';
 import { PlaylistsController } from './playlists.controller.js';
@@ -11,7 +14,7 @@ import { TracksController } from './tracks.controller.js';
 import { TracksService } from './tracks.service.js';
 
 @Module({
-  controllers: [TracksController, TagsController, PlaylistsController],
+  controllers: [TracksController, TagsController, PlaylistsController, BrowseController],
   providers: [
     LibraryRepository,
     TrackListRepository,
@@ -20,6 +23,8 @@ import { TracksService } from './tracks.service.js';
     TagsService,
     PlaylistsRepository,
     PlaylistsService,
+    BrowseRepository,
+    BrowseService,
   ],
   exports: [LibraryRepository, TrackListRepository],
 })

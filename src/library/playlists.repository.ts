@@ -99,6 +99,11 @@ export class PlaylistsRepository {
 
   /** A page of entries in order, after the (position, id) of the previous page's last. */
   entries(userId: number, playlistId: number, limit: number, after?: string): Promise<EntryRow[]> {
+    return this.entriesQuery(userId, playlistId, limit, after).execute();
+  }
+
+  /** The statement (the index guard test EXPLAINs it). */
+  entriesQuery(userId: number, playlistId: number, limit: number, after?: string) {
     return this.db
       .selectFrom('playlist_track')
       .select(['id', 'user_track_id as userTrackId', 'position'])
@@ -106,8 +111,7 @@ export class PlaylistsRepository {
       .where('playlist_id', '=', playlistId)
       .$if(after !== undefined, (qb) => qb.where(sql<boolean>`position > ${after!}`))
       .orderBy('position')
-      .limit(limit)
-      .execute();
+      .limit(limit);
   }
 
   entry(userId: number, playlistId: number, entryId: number, db: Kysely<DB> = this.db) {

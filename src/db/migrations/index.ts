@@ -10,6 +10,7 @@ import { importSummary } from './0009-import-summary.js';
 import { importResume } from './0010-import-resume.js';
 import { playCounters } from './0011-play-counters.js';
 import { librarySearch } from './0012-library-search.js';
+import { browse } from './0013-browse.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   importResume,
   playCounters,
   librarySearch,
+  browse,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;
