@@ -15,6 +15,7 @@ import {
 } from '../library/track-list.repository.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
+import { BrowseRepository, type BrowsePosition } from '../library/browse.repository.js';
 import {
   guideCursorPage,
   nestedInclude,
@@ -91,6 +92,7 @@ export class BenchService {
     private readonly bench: BenchRepository,
     private readonly recorder: PlayRecorder,
     private readonly membership: LibraryMembershipService,
+    private readonly browse: BrowseRepository,
   ) {}
 
   async run(options: BenchOptions): Promise<BenchResult & { file: string }> {
@@ -101,6 +103,7 @@ export class BenchService {
     const pairs = [
       ...(await this.pagePairs(heavy.userId, heavy.tracks)),
       ...(await this.sortPairs(heavy.userId, heavy.tracks)),
+      ...(await this.browsePairs(heavy.userId)),
     ];
     for (const pair of pairs) scenarios.push(await measure(pair, options));
     const recording = await this.recordingPair();
@@ -214,6 +217,28 @@ export class BenchService {
             baseline: { name: 'first_page', run: page() },
           });
         }
+      }
+    }
+    return pairs;
+  }
+
+  /** Artists and albums by plays and by name: a page nine tenths down against the first. */
+  private async browsePairs(userId: number): Promise<Pair[]> {
+    const pairs: Pair[] = [];
+    for (const kind of ['artists', 'albums'] as const) {
+      for (const [sort, order] of [
+        ['plays', 'desc'],
+        ['name', 'asc'],
+      ] as const) {
+        const all = await this.browse.page(userId, kind, { sort, order, limit: 1_000_000 });
+        const deep = all[Math.floor(all.length * 0.9)]?.position;
+        const page = (after?: BrowsePosition) => () =>
+          this.browse.page(userId, kind, { sort, order, limit: PAGE, after });
+        pairs.push({
+          name: `browse.${kind}.${sort}_${order}.deep`,
+          ours: page(deep),
+          baseline: { name: 'first_page', run: page() },
+        });
       }
     }
     return pairs;

@@ -26,6 +26,6 @@ import { TracksService } from './tracks.service.js';
     BrowseRepository,
     BrowseService,
   ],
-  exports: [LibraryRepository, TrackListRepository],
+  exports: [LibraryRepository, TrackListRepository, BrowseRepository],
 })
 export class LibraryModule {}
