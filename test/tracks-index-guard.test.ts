@@ -68,8 +68,13 @@ function problems(node: PlanNode, found: string[] = []): string[] {
   if (/Scan/.test(node['Node Type']) && USER_TABLES.includes(table) && !small && read > MAX_READ) {
     found.push(`${node['Node Type']} of ${table} reading ${read} rows`);
   }
-  if (node['Node Type'] === 'Sort' && (node['Actual Rows'] ?? 0) > 2 * LIMIT) {
-    found.push(`a sort of ${node['Actual Rows']} rows`);
+  // A top-N sort outputs the page only: what it sorted is what its input produced.
+  const sorted = (node.Plans ?? []).reduce(
+    (n, child) => n + (child['Actual Rows'] ?? 0) * (child['Actual Loops'] ?? 1),
+    0,
+  );
+  if (node['Node Type'] === 'Sort' && sorted > 2 * LIMIT * (node['Actual Loops'] ?? 1)) {
+    found.push(`a sort of ${sorted} rows`);
   }
   for (const child of node.Plans ?? []) problems(child, found);
   return found;
