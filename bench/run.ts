@@ -47,8 +47,17 @@ async function main() {
     await cli(env, ['generate', '--scale', scale, '--seed', values.seed], true);
     await writeFile(generated, new Date().toISOString());
   }
-  const result = await cli(env, ['bench', '--scale', scale, '--time', values.time], false);
-  console.log(`results: ${String(result.file)}`);
+  const server = await startServer(env);
+  try {
+    const result = await cli(
+      env,
+      ['bench', '--scale', scale, '--time', values.time, '--http', server.url],
+      false,
+    );
+    console.log(`results: ${String(result.file)}`);
+  } finally {
+    server.stop();
+  }
   await writeBenchmarksMarkdown(path.join(root, 'bench/results'), path.join(root, 'BENCHMARKS.md'));
 }
 
@@ -72,6 +81,26 @@ async function environment(): Promise<NodeJS.ProcessEnv> {
     throw new Error('--engine must be postgres or pglite');
   }
   return env;
+}
+
+/** The real server on the bench database, for the scenarios measured through HTTP. */
+async function startServer(env: NodeJS.ProcessEnv) {
+  const port = process.env.BENCH_PORT ?? '3917';
+  const child = spawn(process.execPath, [path.join(root, 'dist/main.js')], {
+    env: { ...env, PORT: port, HOST: '127.0.0.1', JOBS_ENABLED: 'false', LOG_LEVEL: 'warn' },
+    stdio: 'inherit',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { url, stop: () => child.kill() };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill();
+  throw new Error(`the server did not answer on ${url}`);
 }
 
 /** Runs a CLI command; shows its progress bar when asked; returns its JSON result. */

@@ -63,7 +63,9 @@ describeEachEngine('generate scale S, then the benchmark suite (CI smoke)', (t) 
 
   it('runs every scenario with its baseline and writes a well-formed result file', async () => {
     const out = path.join(work, t.engine);
-    const result = await command('bench', { scale: 'S', time: '20', runs: '1', out });
+    await server.app.listen(0, '127.0.0.1');
+    const http = await server.app.getUrl();
+    const result = await command('bench', { scale: 'S', time: '20', runs: '1', out, http });
     const written = resultFile.parse(JSON.parse(readFileSync(result.file as string, 'utf8')));
     expect(written.engine).toBe(t.engine);
     const names = written.scenarios.map((s) => s.name);
@@ -74,6 +76,8 @@ describeEachEngine('generate scale S, then the benchmark suite (CI smoke)', (t) 
         'tracks.page.relations.nested_include',
         'tracks.page.ceiling',
         'history.record.batch1000',
+        'http.tracks.added_desc.depth90k',
+        'http.tracks.duration_desc.depth90k',
       ]),
     );
     for (const scenario of written.scenarios) {

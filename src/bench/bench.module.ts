@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { LibraryModule } from '../library/library.module.js';
 import { BenchRepository } from './bench.repository.js';
 import { BenchService } from './bench.service.js';
 
 @Module({
-  imports: [LibraryModule, HistoryModule],
+  imports: [LibraryModule, HistoryModule, AuthModule],
   providers: [BenchService, BenchRepository],
   exports: [BenchService],
 })

@@ -15,7 +15,9 @@ import {
 } from '../library/track-list.repository.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
+import { ApiTokenService } from '../auth/api-token.service.js';
 import { BrowseRepository, type BrowsePosition } from '../library/browse.repository.js';
+import { TracksService } from '../library/tracks.service.js';
 import {
   guideCursorPage,
   nestedInclude,
@@ -54,6 +56,8 @@ export interface BenchOptions {
   timeMs: number;
   /** runs per task at least, however long they take */
   minRuns: number;
+  /** a running server to measure the track list through HTTP as well */
+  httpUrl?: string | undefined;
   resultsDir: string;
 }
 
@@ -67,6 +71,16 @@ type Position = { addedAt: Date; id: number };
 
 const PAGE = 50;
 const RECORD_BATCH = 1000;
+const ALL_SORTS: TrackSort[] = [
+  'added',
+  'plays',
+  'last_played',
+  'rating',
+  'name',
+  'artist',
+  'album',
+  'duration',
+];
 const OTHER_SORTS: TrackSort[] = [
   'plays',
   'last_played',
@@ -93,6 +107,8 @@ export class BenchService {
     private readonly recorder: PlayRecorder,
     private readonly membership: LibraryMembershipService,
     private readonly browse: BrowseRepository,
+    private readonly trackList: TracksService,
+    private readonly apiTokens: ApiTokenService,
   ) {}
 
   async run(options: BenchOptions): Promise<BenchResult & { file: string }> {
@@ -104,6 +120,7 @@ export class BenchService {
       ...(await this.pagePairs(heavy.userId, heavy.tracks)),
       ...(await this.sortPairs(heavy.userId, heavy.tracks)),
       ...(await this.browsePairs(heavy.userId)),
+      ...(options.httpUrl ? await this.httpPairs(heavy.userId, heavy.tracks, options.httpUrl) : []),
     ];
     for (const pair of pairs) scenarios.push(await measure(pair, options));
     const recording = await this.recordingPair();
@@ -218,6 +235,34 @@ export class BenchService {
           });
         }
       }
+    }
+    return pairs;
+  }
+
+  /**
+   * Every sort through HTTP (routing, validation, auth by API token, JSON),
+   * a page 90k deep against the first: what a client waits for.
+   */
+  private async httpPairs(userId: number, library: number, baseUrl: string): Promise<Pair[]> {
+    const { token } = await this.apiTokens.create({ id: userId }, 'benchmark');
+    const get = (query: string) => async () => {
+      const response = await fetch(`${baseUrl}/api/tracks?${query}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (!response.ok) throw new Error(`GET /api/tracks?${query} answered ${response.status}`);
+      return response.json();
+    };
+    const pairs: Pair[] = [];
+    for (const sort of ALL_SORTS) {
+      const at = Math.min(DEPTHS.at(-1)!, library - PAGE);
+      const position = await this.tracks.positionAt(userId, { sort, order: 'desc' }, at);
+      const cursor = await this.trackList.cursorAfter(sort, 'desc', position);
+      const first = `sort=${sort}&order=desc&limit=${PAGE}`;
+      pairs.push({
+        name: `http.tracks.${sort}_desc.depth90k`,
+        ours: get(`${first}&cursor=${encodeURIComponent(cursor)}`),
+        baseline: { name: 'first_page', run: get(first) },
+      });
     }
     return pairs;
   }

@@ -151,6 +151,11 @@ export const commands: Record<string, CliCommand> = {
       { name: 'time', flags: '--time <ms>', description: 'measuring time per task (default 1000)' },
       { name: 'runs', flags: '--runs <n>', description: 'runs per task at least (default 5)' },
       {
+        name: 'http',
+        flags: '--http <url>',
+        description: 'a running server: also measure the track list through HTTP',
+      },
+      {
         name: 'out',
         flags: '--out <dir>',
         description: 'where result files go (default bench/results)',
@@ -164,6 +169,7 @@ export const commands: Record<string, CliCommand> = {
         .min(10, '--time must be at least 10 ms')
         .max(600_000)
         .default(1000),
+      http: z.url({ error: '--http must be the URL of a running server' }).optional(),
       runs: z.coerce
         .number({ error: '--runs must be a number' })
         .int()
@@ -176,6 +182,7 @@ export const commands: Record<string, CliCommand> = {
         scale: args.scale,
         timeMs: args.time,
         minRuns: args.runs,
+        httpUrl: args.http?.replace(/\/$/, ''),
         resultsDir: path.resolve(args.out),
       }),
     render: (r) =>

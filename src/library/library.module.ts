@@ -26,6 +26,6 @@ import { TracksService } from './tracks.service.js';
     BrowseRepository,
     BrowseService,
   ],
-  exports: [LibraryRepository, TrackListRepository, BrowseRepository],
+  exports: [LibraryRepository, TrackListRepository, BrowseRepository, TracksService],
 })
 export class LibraryModule {}

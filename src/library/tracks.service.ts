@@ -11,6 +11,7 @@ import {
   type TrackFilters,
   type TrackItem,
   type TrackPosition,
+  type TrackSort,
 } from './track-list.repository.js';
 import type { TracksQueryDto } from './tracks.dto.js';
 
@@ -31,8 +32,7 @@ export class TracksService {
   async page(user: AuthUser, query: TracksQueryDto): Promise<Page<TrackItem>> {
     const { limit, cursor, sort, order, ...filterQuery } = query;
     const filters = toFilters(filterQuery);
-    // A cursor only fits the sort and filters it was made for.
-    const binding = { query: 'tracks', sort, order, ...filters };
+    const binding = bindingOf(sort, order, filters);
     const after = cursor ? await this.cursors.decode(cursor, binding, position) : undefined;
     const rows = await this.list.page(user.id, { sort, order, limit: limit + 1, after, filters });
     const items = rows.slice(0, limit);
@@ -40,6 +40,11 @@ export class TracksService {
     const nextCursor =
       rows.length > limit && last ? await this.cursors.encode(binding, last.position) : null;
     return { items: items.map(({ position: _position, ...item }) => item), nextCursor };
+  }
+
+  /** The cursor that continues after `position` (the benchmark starts deep pages with it). */
+  cursorAfter(sort: TrackSort, order: 'asc' | 'desc', position: TrackPosition): Promise<string> {
+    return this.cursors.encode(bindingOf(sort, order, {}), position);
   }
 
   /** Sets or clears a rating given in stars (0..5, half steps); stored as half stars. */
@@ -51,6 +56,11 @@ export class TracksService {
     );
     if (!found) throw new ApiError(404, 'not_found', `No track ${userTrackId} in your library`);
   }
+}
+
+/** A cursor only fits the sort and filters it was made for. */
+function bindingOf(sort: TrackSort, order: 'asc' | 'desc', filters: TrackFilters) {
+  return { query: 'tracks', sort, order, ...filters };
 }
 
 function toFilters(
