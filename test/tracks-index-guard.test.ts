@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.js';
 import {
   TrackListRepository,
+  TRACK_SORTS,
   type TrackFilters,
   type TrackPosition,
   type TrackSort,
@@ -27,16 +28,6 @@ const USER_TABLES = ['user_track', 'user_track_stats', 'track_tag', 'tag', 'play
 /** Rows a page may read from one user table: the page, or what a filter keeping 1 in 50 skips. */
 const MAX_READ = 50 * LIMIT;
 const SMALL_TABLE_ROWS: Record<string, number> = { tag: 1000 };
-const SORTS: TrackSort[] = [
-  'added',
-  'plays',
-  'last_played',
-  'rating',
-  'name',
-  'artist',
-  'album',
-  'duration',
-];
 
 /** The SQL order of each sort, to find the position at a depth independently. */
 const ORDER_KEYS: Record<TrackSort, string[]> = {
@@ -200,7 +191,7 @@ describe.skipIf(!postgresAvailable())(
       return problems(plan);
     }
 
-    const cases = SORTS.flatMap((sort) =>
+    const cases = TRACK_SORTS.flatMap((sort) =>
       (['asc', 'desc'] as const).flatMap((order) =>
         [0, 10_000, 90_000, 119_000].map((depth) => [sort, order, depth] as const),
       ),

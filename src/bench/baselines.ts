@@ -106,15 +106,19 @@ export async function threeQueries(db: Kysely<DB>, userId: number, after: Positi
   }));
 }
 
-/** A page found by OFFSET: the database walks past every row before it. */
-export function offsetPage(db: Kysely<DB>, userId: number, offset: number, limit: number) {
-  return db
+/** The user's tracks with the track, artist and album names the guide's include loads. */
+const withNames = (db: Kysely<DB>, userId: number) =>
+  db
     .selectFrom('user_track as ut')
     .innerJoin('track as t', 't.id', 'ut.track_id')
     .innerJoin('artist as a', 'a.id', 't.artist_id')
     .leftJoin('album as al', 'al.id', 't.album_id')
     .select(['ut.id', 'ut.added_at', 't.name', 'a.name as artist', 'al.name as album'])
-    .where('ut.user_id', '=', userId)
+    .where('ut.user_id', '=', userId);
+
+/** A page found by OFFSET: the database walks past every row before it. */
+export function offsetPage(db: Kysely<DB>, userId: number, offset: number, limit: number) {
+  return withNames(db, userId)
     .orderBy('ut.added_at', 'desc')
     .orderBy('ut.id', 'desc')
     .offset(offset)
@@ -128,13 +132,7 @@ export function offsetPage(db: Kysely<DB>, userId: number, offset: number, limit
  * row comparison from the planner.
  */
 export function guideCursorPage(db: Kysely<DB>, userId: number, after: Position, limit: number) {
-  return db
-    .selectFrom('user_track as ut')
-    .innerJoin('track as t', 't.id', 'ut.track_id')
-    .innerJoin('artist as a', 'a.id', 't.artist_id')
-    .leftJoin('album as al', 'al.id', 't.album_id')
-    .select(['ut.id', 'ut.added_at', 't.name', 'a.name as artist', 'al.name as album'])
-    .where('ut.user_id', '=', userId)
+  return withNames(db, userId)
     .where((eb) =>
       eb.or([
         eb('ut.added_at', '<', after.addedAt),

@@ -11,7 +11,7 @@ import {
   TrackListRepository,
   type TrackPageQuery,
   type TrackPosition,
-  type TrackSort,
+  TRACK_SORTS,
 } from '../library/track-list.repository.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
@@ -71,25 +71,6 @@ type Position = { addedAt: Date; id: number };
 
 const PAGE = 50;
 const RECORD_BATCH = 1000;
-const ALL_SORTS: TrackSort[] = [
-  'added',
-  'plays',
-  'last_played',
-  'rating',
-  'name',
-  'artist',
-  'album',
-  'duration',
-];
-const OTHER_SORTS: TrackSort[] = [
-  'plays',
-  'last_played',
-  'rating',
-  'name',
-  'artist',
-  'album',
-  'duration',
-];
 const DEPTHS = [0, 10_000, 90_000];
 
 /**
@@ -218,7 +199,7 @@ export class BenchService {
   /** Every other sort, both ways: a page at 10k and at 90k against the first page. */
   private async sortPairs(userId: number, library: number): Promise<Pair[]> {
     const pairs: Pair[] = [];
-    for (const sort of OTHER_SORTS) {
+    for (const sort of TRACK_SORTS.filter((sort) => sort !== 'added')) {
       for (const order of ['asc', 'desc'] as const) {
         const page = (after?: TrackPosition) => () =>
           this.tracks.page(userId, { sort, order, limit: PAGE, after });
@@ -253,7 +234,7 @@ export class BenchService {
       return response.json();
     };
     const pairs: Pair[] = [];
-    for (const sort of ALL_SORTS) {
+    for (const sort of TRACK_SORTS) {
       const at = Math.min(DEPTHS.at(-1)!, library - PAGE);
       const position = await this.tracks.positionAt(userId, { sort, order: 'desc' }, at);
       const cursor = await this.trackList.cursorAfter(sort, 'desc', position);

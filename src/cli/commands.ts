@@ -9,6 +9,9 @@ import { SchemaService } from '../db/schema.service.js';
 import { StatsAuditService } from '../stats/stats-audit.service.js';
 import { defineCommand, type CliCommand } from './command.js';
 
+/** `--scale` of generate and bench: a generated world's size. */
+const scaleArg = z.enum(['S', 'M', 'L'], { error: '--scale must be S, M or L' }).default('S');
+
 /** Every command the CLI knows, by name: "group.action", or one word for a top-level command. */
 export const commands: Record<string, CliCommand> = {
   'db.migrate': defineCommand({
@@ -120,7 +123,7 @@ export const commands: Record<string, CliCommand> = {
       },
     ],
     args: z.object({
-      scale: z.enum(['S', 'M', 'L'], { error: '--scale must be S, M or L' }).default('S'),
+      scale: scaleArg,
       seed: z.coerce
         .number({ error: '--seed must be a number' })
         .int('--seed must be a whole number')
@@ -162,7 +165,7 @@ export const commands: Record<string, CliCommand> = {
       },
     ],
     args: z.object({
-      scale: z.enum(['S', 'M', 'L'], { error: '--scale must be S, M or L' }).default('S'),
+      scale: scaleArg,
       time: z.coerce
         .number({ error: '--time must be a number of milliseconds' })
         .int()

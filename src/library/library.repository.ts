@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type Transaction } from 'kysely';
-import { numberArray } from '../db/array-literal.js';
+import { idsNotOwned } from '../db/owned-ids.js';
 import type { DB } from '../db/schema.js';
 
 export interface TrackToAdd {
@@ -35,12 +35,7 @@ export class LibraryRepository {
 
   /** Which of these user track ids the user does not have. */
   async missingTracks(userId: number, ids: readonly number[]): Promise<number[]> {
-    const { rows } = await sql<{ id: number }>`
-      SELECT i AS id FROM unnest(${numberArray(ids)}::bigint[]) i
-      WHERE NOT EXISTS (SELECT 1 FROM user_track x WHERE x.user_id = ${userId} AND x.id = i)`.execute(
-      this.db,
-    );
-    return rows.map((r) => r.id);
+    return idsNotOwned(this.db, 'user_track', userId, ids);
   }
 
   /** Sets a rating in half stars (or clears it); false when the user has no such track. */

@@ -1,8 +1,8 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { entityId as id, entityIdParam } from '../common/entity-id.js';
 import { pageQuerySchema } from '../common/pagination/page.js';
 
-const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const name = z
   .string({ error: 'name must be text' })
   .trim()
@@ -41,12 +41,10 @@ export const moveEntrySchema = z
   .strict();
 export class MoveEntryDto extends createZodDto(moveEntrySchema) {}
 
-export const playlistParamSchema = z.object({ id: z.coerce.number().pipe(id) }).strict();
+export const playlistParamSchema = z.object({ id: entityIdParam }).strict();
 export class PlaylistParamDto extends createZodDto(playlistParamSchema) {}
 
-export const entryParamSchema = z
-  .object({ id: z.coerce.number().pipe(id), entryId: z.coerce.number().pipe(id) })
-  .strict();
+export const entryParamSchema = z.object({ id: entityIdParam, entryId: entityIdParam }).strict();
 export class EntryParamDto extends createZodDto(entryParamSchema) {}
 
 export const playlistPageSchema = pageQuerySchema.strict();

@@ -1,7 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { entityId as id, entityIdParam } from '../common/entity-id.js';
 
-const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const name = z
   .string({ error: 'name must be text' })
   .trim()
@@ -32,5 +32,5 @@ export const tagTracksSchema = z
   .refine((b) => b.add.length + b.remove.length > 0, 'give tags to add or remove');
 export class TagTracksDto extends createZodDto(tagTracksSchema) {}
 
-export const tagIdParamSchema = z.object({ id: z.coerce.number().pipe(id) }).strict();
+export const tagIdParamSchema = z.object({ id: entityIdParam }).strict();
 export class TagIdParamDto extends createZodDto(tagIdParamSchema) {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import { numberArray } from '../db/array-literal.js';
+import { idsNotOwned } from '../db/owned-ids.js';
 import type { DB } from '../db/schema.js';
 
 export interface TagRow {
@@ -83,12 +84,7 @@ export class TagsRepository {
 
   /** Which of these tag ids the user does not have. */
   async missingTags(userId: number, ids: readonly number[]): Promise<number[]> {
-    const { rows } = await sql<{ id: number }>`
-      SELECT i AS id FROM unnest(${numberArray(ids)}::bigint[]) i
-      WHERE NOT EXISTS (SELECT 1 FROM tag x WHERE x.user_id = ${userId} AND x.id = i)`.execute(
-      this.db,
-    );
-    return rows.map((r) => r.id);
+    return idsNotOwned(this.db, 'tag', userId, ids);
   }
 
   /** Tags every track with every tag; returns the pairs that were new. */

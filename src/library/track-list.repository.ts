@@ -21,8 +21,18 @@ export interface TrackItem {
   liked: boolean;
 }
 
-export type TrackSort =
-  'added' | 'plays' | 'last_played' | 'rating' | 'name' | 'artist' | 'album' | 'duration';
+/** Every order the library list offers. */
+export const TRACK_SORTS = [
+  'added',
+  'plays',
+  'last_played',
+  'rating',
+  'name',
+  'artist',
+  'album',
+  'duration',
+] as const;
+export type TrackSort = (typeof TRACK_SORTS)[number];
 
 type KeyType = 'timestamptz' | 'int' | 'text';
 

@@ -1,23 +1,16 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { entityIdParam as id } from '../common/entity-id.js';
 import { pageQuerySchema } from '../common/pagination/page.js';
+import { TRACK_SORTS } from './track-list.repository.js';
 
-const SORTS = [
-  'added',
-  'plays',
-  'last_played',
-  'rating',
-  'name',
-  'artist',
-  'album',
-  'duration',
-] as const;
-const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const flag = z.stringbool({ error: 'must be true or false' }).optional();
 
 export const tracksQuerySchema = pageQuerySchema
   .extend({
-    sort: z.enum(SORTS, { error: `must be one of ${SORTS.join(', ')}` }).default('added'),
+    sort: z
+      .enum(TRACK_SORTS, { error: `must be one of ${TRACK_SORTS.join(', ')}` })
+      .default('added'),
     order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
     /** one tag id, or several (repeated or comma-separated): tracks carrying all of them */
     tag: z

@@ -1,0 +1,7 @@
+import { z } from 'zod';
+
+/** A row id as bodies carry it. */
+export const entityId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** A row id from a path or a query string. */
+export const entityIdParam = z.coerce.number().pipe(entityId);
