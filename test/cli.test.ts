@@ -112,6 +112,11 @@ describe('spotlib CLI on the embedded database', () => {
     expect(badScale.json.message).toMatch(/--scale must be S, M or L/);
     const badSeed = await spotlib(env, 'generate', '--seed', 'many', '--json');
     expect(badSeed.json.message).toMatch(/--seed must be a number/);
+    const badTime = await spotlib(env, 'bench', '--time', '5', '--json');
+    expect(badTime.code).toBe(1);
+    expect(badTime.json.message).toMatch(/--time must be at least 10 ms/);
+    const badHttp = await spotlib(env, 'bench', '--http', 'not a url', '--json');
+    expect(badHttp.json.message).toMatch(/--http must be the URL of a running server/);
 
     const badPort = await spotlib({ ...env, PORT: 'eighty' }, 'db', 'status');
     expect(badPort.code).toBe(1);

@@ -133,6 +133,9 @@ describeEachEngine('playlists API', (t) => {
       expect((await call('POST', '/playlists', body)).statusCode).toBe(400);
     }
     expect((await call('POST', `/playlists/${id}/tracks`, { trackIds: [] })).statusCode).toBe(400);
+    const moved = await call('PATCH', `/playlists/${id}/tracks/1`, { after: 'first' });
+    expect(moved.statusCode).toBe(400);
+    expect(moved.body).toMatch(/after/);
     expect(
       (await call('POST', `/playlists/${id}/tracks`, { trackIds: [1], after: 999_999 })).statusCode,
     ).toBe(404);
