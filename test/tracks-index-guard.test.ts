@@ -20,7 +20,14 @@ import { createTestDatabase, postgresAvailable } from './support/databases.js';
  */
 const TRACKS = 120_000;
 const LIMIT = 51;
-const USER_TABLES = ['user_track', 'user_track_stats', 'track_tag', 'tag', 'playlist_track'];
+const USER_TABLES = [
+  'user_track',
+  'user_track_stats',
+  'track_tag',
+  'tag',
+  'playlist_track',
+  'user_artist_genre',
+];
 /**
  * The exception: a user has tens of tags, so the planner rightly reads the
  * tag table whole (a page or two) instead of probing its index per row.
@@ -135,6 +142,13 @@ describe.skipIf(!postgresAvailable())(
       await sql`INSERT INTO artist_genre (artist_id, genre_id, source) SELECT id, 1, 'spotify' FROM artist WHERE id % 10 = 0`.execute(
         db,
       );
+      // Users' own genre edits: some artists gain one, some lose Spotify's.
+      await sql`INSERT INTO genre (name) VALUES ('nu gaze')`.execute(db);
+      for (const user of [userId, other]) {
+        await sql`INSERT INTO user_artist_genre (user_id, artist_id, genre_id, assigned)
+        SELECT ${user}, id, CASE WHEN id % 30 = 0 THEN 1 ELSE 2 END, id % 30 <> 0
+        FROM artist WHERE id % 7 = 0 OR id % 30 = 0`.execute(db);
+      }
       await new AggregatesAuditRepository(db).rebuild(userId);
       await new AggregatesAuditRepository(db).rebuild(other);
       const playlist = (
@@ -188,6 +202,10 @@ describe.skipIf(!postgresAvailable())(
         ...query.parameters,
       ]);
       const [{ Plan: plan }] = (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'];
+      if (process.env.SHOW_PLAN) {
+        const text = await database.executeSql(`EXPLAIN (ANALYZE) ${query.sql}`, [...query.parameters]);
+        console.log(text.rows.map((r) => Object.values(r as object)[0]).join("\n"));
+      }
       return problems(plan);
     }
 

@@ -175,6 +175,15 @@ export interface ArtistGenreTable {
   created_at: CreatedAt;
 }
 
+export interface UserArtistGenreTable {
+  user_id: number;
+  artist_id: number;
+  genre_id: number;
+  /** true: the user added this genre; false: the user hid the catalog's */
+  assigned: boolean;
+  created_at: CreatedAt;
+}
+
 export interface UserTrackTable {
   user_id: number;
   id: Id;
@@ -368,6 +377,7 @@ export interface DB {
   track_artist: TrackArtistTable;
   genre: GenreTable;
   artist_genre: ArtistGenreTable;
+  user_artist_genre: UserArtistGenreTable;
   user_track: UserTrackTable;
   user_track_stats: UserTrackStatsTable;
   tag: TagTable;

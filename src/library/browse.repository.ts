@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { genresOfArtist } from './user-artist-genres.js';
 
 export type BrowseKind = 'artists' | 'albums';
 export type BrowseSort = 'plays' | 'time' | 'tracks' | 'name';
@@ -122,7 +123,7 @@ export class BrowseRepository {
       SELECT ge.name, count(*)::int AS artist_count, sum(g.track_count)::int AS track_count,
         sum(g.play_count)::int AS play_count, sum(g.ms_played)::bigint AS ms_played
       FROM user_artist g
-      JOIN artist_genre ag ON ag.artist_id = g.artist_id
+      CROSS JOIN LATERAL ${genresOfArtist(userId, sql`g.artist_id`)} ag
       JOIN genre ge ON ge.id = ag.genre_id
       WHERE g.user_id = ${userId} AND g.track_count > 0
       GROUP BY ge.name

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { BrowseController } from './browse.controller.js';
 import { BrowseRepository } from './browse.repository.js';
 import { BrowseService } from './browse.service.js';
+import { GenresController } from './genres.controller.js';
+import { GenresRepository } from './genres.repository.js';
+import { GenresService } from './genres.service.js';
 import { LibraryRepository } from './library.repository.js';
 import { TrackListRepository } from './track-list.repository.js';
 import { PlaylistsController } from './playlists.controller.js';
@@ -14,7 +17,13 @@ import { TracksController } from './tracks.controller.js';
 import { TracksService } from './tracks.service.js';
 
 @Module({
-  controllers: [TracksController, TagsController, PlaylistsController, BrowseController],
+  controllers: [
+    TracksController,
+    TagsController,
+    PlaylistsController,
+    BrowseController,
+    GenresController,
+  ],
   providers: [
     LibraryRepository,
     TrackListRepository,
@@ -25,6 +34,8 @@ import { TracksService } from './tracks.service.js';
     PlaylistsService,
     BrowseRepository,
     BrowseService,
+    GenresRepository,
+    GenresService,
   ],
   exports: [LibraryRepository, TrackListRepository, BrowseRepository, TracksService],
 })

@@ -3,6 +3,7 @@ import { Kysely, sql, type RawBuilder } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
+import { genresOfArtist } from './user-artist-genres.js';
 
 /** One track of a user's library as every list shows it. */
 export interface TrackItem {
@@ -252,7 +253,7 @@ export class TrackListRepository {
         ).as('tags'),
         sql<string[]>`ARRAY(
           SELECT DISTINCT ge.name FROM track_artist ta2
-          JOIN artist_genre ag ON ag.artist_id = ta2.artist_id
+          CROSS JOIN LATERAL ${genresOfArtist(sql`ut.user_id`, sql`ta2.artist_id`)} ag
           JOIN genre ge ON ge.id = ag.genre_id
           WHERE ta2.track_id = t.id ORDER BY ge.name)`.as('genres'),
       ]);
@@ -348,7 +349,8 @@ function filterConditions(
   }
   if (filters.genre !== undefined) {
     conditions.push(sql`EXISTS (SELECT 1 FROM track_artist ta
-      JOIN artist_genre ag ON ag.artist_id = ta.artist_id JOIN genre g ON g.id = ag.genre_id
+      CROSS JOIN LATERAL ${genresOfArtist(userId, sql`ta.artist_id`)} ag
+      JOIN genre g ON g.id = ag.genre_id
       WHERE ta.track_id = ut.track_id AND g.name = ${filters.genre})`);
   }
   if (filters.artistId !== undefined) {

@@ -2,6 +2,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { entityIdParam as id } from '../common/entity-id.js';
 import { pageQuerySchema } from '../common/pagination/page.js';
+import { genreName } from './genres.dto.js';
 import { TRACK_SORTS } from './track-list.repository.js';
 
 const flag = z.stringbool({ error: 'must be true or false' }).optional();
@@ -23,7 +24,7 @@ export const tracksQuerySchema = pageQuerySchema
           .max(20, 'at most 20 tags'),
       )
       .optional(),
-    genre: z.string().trim().min(1).max(200).optional(),
+    genre: genreName.optional(),
     artist: id.optional(),
     album: id.optional(),
     rated: flag,

@@ -11,6 +11,7 @@ import { importResume } from './0010-import-resume.js';
 import { playCounters } from './0011-play-counters.js';
 import { librarySearch } from './0012-library-search.js';
 import { browse } from './0013-browse.js';
+import { userGenres } from './0014-user-genres.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   playCounters,
   librarySearch,
   browse,
+  userGenres,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

@@ -1,0 +1,130 @@
+import { sql } from 'kysely';
+import { beforeAll, expect, it } from 'vitest';
+import { LocalUserService } from '../src/auth/local-user.service.js';
+import { CatalogService } from '../src/catalog/catalog.service.js';
+import { GenresRepository } from '../src/library/genres.repository.js';
+import { LibraryMembershipService } from '../src/library/library-membership.service.js';
+import type { TrackItem } from '../src/library/track-list.repository.js';
+import { useTestApp } from './support/app.js';
+import { describeEachEngine } from './support/databases.js';
+import { newUser } from './support/factories.js';
+
+describeEachEngine('genres on artists', (t) => {
+  const server = useTestApp(t);
+  let me: number;
+  let stranger: number;
+  let slowdive: number;
+  let strangersArtist: number;
+
+  const request = async (method: 'GET' | 'PATCH', url: string, payload?: object) => {
+    const response = await server.app.inject({ method, url: `/api${url}`, payload });
+    return {
+      status: response.statusCode,
+      body: response.json<{ items: { name: string; source?: string }[] }>(),
+    };
+  };
+  const genresOf = async (artistId: number) =>
+    (await request('GET', `/artists/${artistId}/genres`)).body.items;
+  const tracksOfGenre = async (genre: string) =>
+    (
+      (await request('GET', `/tracks?genre=${encodeURIComponent(genre)}`)).body as unknown as {
+        items: TrackItem[];
+      }
+    ).items;
+  const savedArtist = async (userId: number, artistName: string, trackName: string) => {
+    const { trackIds } = await server.app
+      .get(CatalogService)
+      .resolveTracks([{ artistName, trackName, spotifyId: `sp${artistName.length}${trackName}` }]);
+    await server.app
+      .get(LibraryMembershipService)
+      .like(userId, [{ trackId: trackIds[0]!, addedAt: new Date() }]);
+    const { rows } = await sql<{ artist_id: number }>`
+      SELECT artist_id FROM track WHERE id = ${trackIds[0]!}`.execute(t.db);
+    return rows[0]!.artist_id;
+  };
+
+  beforeAll(async () => {
+    me = (await server.app.get(LocalUserService).get()).id;
+    stranger = (await newUser(t.db)).id;
+    slowdive = await savedArtist(me, 'Slowdive', 'Alison');
+    await savedArtist(stranger, 'Slowdive', 'Alison');
+    strangersArtist = await savedArtist(stranger, 'Ride', 'Vapour Trail');
+    // Spotify's genres, as the sync writes them to the shared catalog.
+    await sql`INSERT INTO genre (name) VALUES ('shoegaze'), ('dream pop')`.execute(t.db);
+    await sql`INSERT INTO artist_genre (artist_id, genre_id, source)
+      SELECT ${slowdive}, id, 'spotify' FROM genre WHERE name IN ('shoegaze', 'dream pop')`.execute(
+      t.db,
+    );
+  });
+
+  it("lists an artist's genres, then the user's adds and removals everywhere", async () => {
+    expect(await genresOf(slowdive)).toEqual([
+      { name: 'dream pop', source: 'spotify' },
+      { name: 'shoegaze', source: 'spotify' },
+    ]);
+
+    const changed = await request('PATCH', `/artists/${slowdive}/genres`, {
+      add: ['  Nu   Gaze '],
+      remove: ['Dream Pop'],
+    });
+    expect(changed.status).toBe(200);
+    const mine = [
+      { name: 'nu gaze', source: 'user' },
+      { name: 'shoegaze', source: 'spotify' },
+    ];
+    expect(changed.body.items).toEqual(mine);
+    expect(await genresOf(slowdive)).toEqual(mine);
+
+    // the track list: item genres and the genre filter
+    const [alison] = await tracksOfGenre('nu gaze');
+    expect(alison).toMatchObject({ name: 'Alison', genres: ['nu gaze', 'shoegaze'] });
+    expect(await tracksOfGenre('dream pop')).toEqual([]);
+    // browse: the user's genres
+    const browsed = (await request('GET', '/genres?sort=name')).body.items;
+    expect(browsed.map((g) => g.name)).toEqual(['nu gaze', 'shoegaze']);
+
+    // the shared catalog, and so the other user, are untouched
+    expect(await server.app.get(GenresRepository).ofArtist(stranger, slowdive)).toEqual([
+      { name: 'dream pop', source: 'spotify' },
+      { name: 'shoegaze', source: 'spotify' },
+    ]);
+  });
+
+  it("brings a hidden Spotify genre back and drops the user's own", async () => {
+    await request('PATCH', `/artists/${slowdive}/genres`, { remove: ['shoegaze'] });
+    const { body } = await request('PATCH', `/artists/${slowdive}/genres`, {
+      add: ['dream pop', 'shoegaze'],
+      remove: ['nu gaze'],
+    });
+    expect(body.items).toEqual([
+      { name: 'dream pop', source: 'spotify' },
+      { name: 'shoegaze', source: 'spotify' },
+    ]);
+    expect(await tracksOfGenre('nu gaze')).toEqual([]);
+  });
+
+  it('refuses bad input and artists not in the library, changing nothing', async () => {
+    const before = await genresOf(slowdive);
+    const refused = [
+      [`/artists/${slowdive}/genres`, {}, 400],
+      [`/artists/${slowdive}/genres`, { add: ['indie'], remove: ['indie'] }, 400],
+      [`/artists/${slowdive}/genres`, { add: ['   '] }, 400],
+      [`/artists/${slowdive}/genres`, { add: [7] }, 400],
+      [`/artists/${slowdive}/genres`, { add: ['x'.repeat(101)] }, 400],
+      [`/artists/${slowdive}/genres`, { add: ['indie'], colour: 'red' }, 400],
+      [`/artists/${strangersArtist}/genres`, { add: ['britpop'] }, 404],
+      ['/artists/0/genres', { add: ['britpop'] }, 400],
+      ['/artists/99999999/genres', { add: ['britpop'] }, 404],
+    ] as const;
+    for (const [url, body, status] of refused) {
+      expect((await request('PATCH', url, body)).status, `${url} ${JSON.stringify(body)}`).toBe(
+        status,
+      );
+    }
+    expect((await request('GET', `/artists/${strangersArtist}/genres`)).status).toBe(404);
+    expect(await genresOf(slowdive)).toEqual(before);
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM genre WHERE name IN ('indie', 'britpop')`.execute(t.db);
+    expect(rows[0]!.n).toBe(0);
+  });
+});
