@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
 
 @Injectable()
@@ -14,16 +14,37 @@ export class ApiTokenRepository {
       .executeTakeFirstOrThrow();
   }
 
-  /** The live token with this hash and its user; marks it used. */
+  /**
+   * The live token with this hash and its user. It records when the token
+   * was last used to the minute: rewriting the row on every request would
+   * turn each read into a write and a WAL flush (a millisecond or more per
+   * API call); a statement whose update matches nothing commits nothing.
+   */
   async use(tokenHash: Buffer) {
     return this.db
-      .updateTable('api_token')
-      .set({ last_used_at: new Date() })
-      .from('app_user')
-      .whereRef('app_user.id', '=', 'api_token.user_id')
-      .where('api_token.token_hash', '=', tokenHash)
-      .where('api_token.revoked_at', 'is', null)
-      .returning(['api_token.user_id', 'app_user.username'])
+      .with('found', (db) =>
+        db
+          .selectFrom('api_token as t')
+          .innerJoin('app_user as u', 'u.id', 't.user_id')
+          .select(['t.id', 't.user_id', 'u.username', 't.last_used_at'])
+          .where('t.token_hash', '=', tokenHash)
+          .where('t.revoked_at', 'is', null),
+      )
+      .with('touched', (db) =>
+        db
+          .updateTable('api_token')
+          .set({ last_used_at: sql`now()` })
+          .from('found')
+          .whereRef('api_token.id', '=', 'found.id')
+          .where((eb) =>
+            eb.or([
+              eb('found.last_used_at', 'is', null),
+              eb('found.last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
+            ]),
+          ),
+      )
+      .selectFrom('found')
+      .select(['user_id', 'username'])
       .executeTakeFirst();
   }
 }
