@@ -78,6 +78,9 @@ describeEachEngine('generate scale S, then the benchmark suite (CI smoke)', (t) 
         'history.record.batch1000',
         'http.tracks.added_desc.depth90k',
         'http.tracks.duration_desc.depth90k',
+        'browse.artists.plays_desc.deep',
+        'playlist.deep',
+        'http.playlist.deep',
       ]),
     );
     for (const scenario of written.scenarios) {

@@ -34,6 +34,19 @@ export class BenchRepository {
     return { addedAt: row.added_at, id: row.id };
   }
 
+  /** The user's longest playlist and the position of the entry at nine tenths of it. */
+  async longestPlaylist(userId: number): Promise<{ id: number; deepPosition: string } | undefined> {
+    const { rows } = await sql<{ id: number; position: string }>`
+      WITH longest AS (
+        SELECT playlist_id AS id, count(*) AS n FROM playlist_track WHERE user_id = ${userId}
+        GROUP BY playlist_id ORDER BY n DESC LIMIT 1)
+      SELECT l.id, pt.position FROM longest l
+      CROSS JOIN LATERAL (SELECT position FROM playlist_track
+        WHERE user_id = ${userId} AND playlist_id = l.id
+        ORDER BY position OFFSET floor(l.n * 0.9) LIMIT 1) pt`.execute(this.db);
+    return rows[0] && { id: rows[0].id, deepPosition: rows[0].position };
+  }
+
   /** Catalog tracks with an album, for plays to record. */
   async someTracks(count: number) {
     return this.db

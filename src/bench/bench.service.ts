@@ -17,6 +17,7 @@ import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
 import { ApiTokenService } from '../auth/api-token.service.js';
 import { BrowseRepository, type BrowsePosition } from '../library/browse.repository.js';
+import { PlaylistsService } from '../library/playlists.service.js';
 import { TracksService } from '../library/tracks.service.js';
 import {
   guideCursorPage,
@@ -90,6 +91,7 @@ export class BenchService {
     private readonly browse: BrowseRepository,
     private readonly trackList: TracksService,
     private readonly apiTokens: ApiTokenService,
+    private readonly playlists: PlaylistsService,
   ) {}
 
   async run(options: BenchOptions): Promise<BenchResult & { file: string }> {
@@ -101,6 +103,7 @@ export class BenchService {
       ...(await this.pagePairs(heavy.userId, heavy.tracks)),
       ...(await this.sortPairs(heavy.userId, heavy.tracks)),
       ...(await this.browsePairs(heavy.userId)),
+      ...(await this.playlistPairs(heavy.userId)),
       ...(options.httpUrl ? await this.httpPairs(heavy.userId, heavy.tracks, options.httpUrl) : []),
     ];
     for (const pair of pairs) scenarios.push(await measure(pair, options));
@@ -226,14 +229,25 @@ export class BenchService {
    */
   private async httpPairs(userId: number, library: number, baseUrl: string): Promise<Pair[]> {
     const { token } = await this.apiTokens.create({ id: userId }, 'benchmark');
-    const get = (query: string) => async () => {
-      const response = await fetch(`${baseUrl}/api/tracks?${query}`, {
+    const fetchJson = (url: string) => async () => {
+      const response = await fetch(`${baseUrl}${url}`, {
         headers: { authorization: `Bearer ${token}` },
       });
-      if (!response.ok) throw new Error(`GET /api/tracks?${query} answered ${response.status}`);
+      if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
       return response.json();
     };
+    const get = (query: string) => fetchJson(`/api/tracks?${query}`);
     const pairs: Pair[] = [];
+    const playlist = await this.bench.longestPlaylist(userId);
+    if (playlist) {
+      const first = `/api/playlists/${playlist.id}/tracks?limit=${PAGE}`;
+      const cursor = await this.playlists.cursorAfter(playlist.id, playlist.deepPosition);
+      pairs.push({
+        name: 'http.playlist.deep',
+        ours: fetchJson(`${first}&cursor=${encodeURIComponent(cursor)}`),
+        baseline: { name: 'first_page', run: fetchJson(first) },
+      });
+    }
     for (const sort of TRACK_SORTS) {
       const at = Math.min(DEPTHS.at(-1)!, library - PAGE);
       const position = await this.tracks.positionAt(userId, { sort, order: 'desc' }, at);
@@ -268,6 +282,23 @@ export class BenchService {
       }
     }
     return pairs;
+  }
+
+  /** The longest playlist's page nine tenths down against its first (items as /api/tracks has them). */
+  private async playlistPairs(userId: number): Promise<Pair[]> {
+    const playlist = await this.bench.longestPlaylist(userId);
+    if (!playlist) return [];
+    const user = { id: userId };
+    const cursor = await this.playlists.cursorAfter(playlist.id, playlist.deepPosition);
+    const page = (after?: string) => () =>
+      this.playlists.entries(user, playlist.id, { limit: PAGE, cursor: after });
+    return [
+      {
+        name: 'playlist.deep',
+        ours: page(cursor),
+        baseline: { name: 'first_page', run: page() },
+      },
+    ];
   }
 
   /**

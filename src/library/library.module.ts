@@ -37,6 +37,12 @@ import { TracksService } from './tracks.service.js';
     GenresRepository,
     GenresService,
   ],
-  exports: [LibraryRepository, TrackListRepository, BrowseRepository, TracksService],
+  exports: [
+    LibraryRepository,
+    TrackListRepository,
+    BrowseRepository,
+    TracksService,
+    PlaylistsService,
+  ],
 })
 export class LibraryModule {}

@@ -57,7 +57,7 @@ export class PlaylistsService {
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<PlaylistEntryItem>> {
     if (!(await this.playlists.exists(user.id, id))) throw notFound(`playlist ${id}`);
-    const binding = { query: 'playlist', id };
+    const binding = playlistBinding(id);
     const after = page.cursor
       ? await this.cursors.decode(page.cursor, binding, z.string().min(1).max(200))
       : undefined;
@@ -75,6 +75,11 @@ export class PlaylistsService {
           ? await this.cursors.encode(binding, last.position)
           : null,
     };
+  }
+
+  /** The cursor that continues after `position` (the benchmark starts deep pages with it). */
+  cursorAfter(id: number, position: string): Promise<string> {
+    return this.cursors.encode(playlistBinding(id), position);
   }
 
   /** Adds tracks (in the order given) at the end, or after an entry, or at the start. */
@@ -147,3 +152,6 @@ export class PlaylistsService {
     return [before, next ?? null];
   }
 }
+
+/** A cursor only fits the playlist it was made for. */
+const playlistBinding = (id: number) => ({ query: 'playlist', id });
