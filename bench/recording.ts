@@ -27,6 +27,7 @@ import type { PlayToRecord } from '../src/history/play-batch.js';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
 import { LibraryRepository } from '../src/library/library.repository.js';
 import { AggregatesAuditRepository } from '../src/stats/aggregates-audit.repository.js';
+import { RollupsRepository } from '../src/stats/rollups.repository.js';
 import { AggregatesRepository } from '../src/stats/aggregates.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { seededRandom } from '../src/common/seeded-random.js';
@@ -55,6 +56,7 @@ async function main() {
     new LibraryRepository(db),
     new HistoryRepository(db),
     new AggregatesRepository(),
+    new RollupsRepository(db),
   );
   await seedCatalog(database);
   const users = await seedUsers(database, 9);

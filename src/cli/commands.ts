@@ -58,7 +58,7 @@ export const commands: Record<string, CliCommand> = {
       ].join('\n'),
   }),
   'stats.verify': defineCommand({
-    description: 'Recount every aggregate from history and report drift (exit 1 on any)',
+    description: 'Recount every aggregate and rollup from history and report drift (exit 1 on any)',
     args: z.object({}),
     run: (ctx) => ctx.get(StatsAuditService).verify(ctx.userId),
     render: (r) =>
@@ -67,15 +67,16 @@ export const commands: Record<string, CliCommand> = {
           (d) =>
             `${d.aggregate} user ${d.user_id} #${d.key}: stored [${d.stored}] expected [${d.expected}]`,
         ),
-        `${r.checked} aggregates checked, ${r.drift} drifted`,
+        `${r.checked} aggregate and rollup rows checked, ${r.drift} drifted`,
       ].join('\n'),
     failed: (r) => r.drift > 0,
   }),
   'stats.rebuild': defineCommand({
-    description: 'Rewrite aggregates from history (all users, or --user)',
+    description: 'Rewrite aggregates and rollups from history (all users, or --user)',
     args: z.object({}),
     run: (ctx) => ctx.get(StatsAuditService).rebuild(ctx.userId),
-    render: (r) => `Rebuilt the aggregates of ${r.users} users (${r.repaired} rows had drifted)`,
+    render: (r) =>
+      `Rebuilt the aggregates and rollups of ${r.users} users (${r.repaired} rows had drifted)`,
   }),
   'history.archive': defineCommand({
     description: 'Move months older than HISTORY_HOT_MONTHS to the archive (also runs daily)',

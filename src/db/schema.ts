@@ -184,6 +184,40 @@ export interface UserArtistGenreTable {
   created_at: CreatedAt;
 }
 
+export interface UserRollupStateTable {
+  user_id: number;
+  time_zone: string;
+  ready: Defaulted<boolean>;
+  built_at: Date | null;
+}
+
+export interface UserHourRollupTable {
+  user_id: number;
+  /** the local wall-clock hour in the zone of user_rollup_state */
+  hour: Date;
+  plays: number;
+  ms_played: number;
+}
+
+interface MonthRollup {
+  user_id: number;
+  month: Date;
+  plays: number;
+  ms_played: number;
+}
+
+export interface UserTrackMonthTable extends MonthRollup {
+  user_track_id: number;
+}
+
+export interface UserArtistMonthTable extends MonthRollup {
+  artist_id: number;
+}
+
+export interface UserAlbumMonthTable extends MonthRollup {
+  album_id: number;
+}
+
 export interface UserTrackTable {
   user_id: number;
   id: Id;
@@ -378,6 +412,11 @@ export interface DB {
   genre: GenreTable;
   artist_genre: ArtistGenreTable;
   user_artist_genre: UserArtistGenreTable;
+  user_rollup_state: UserRollupStateTable;
+  user_hour_rollup: UserHourRollupTable;
+  user_track_month: UserTrackMonthTable;
+  user_artist_month: UserArtistMonthTable;
+  user_album_month: UserAlbumMonthTable;
   user_track: UserTrackTable;
   user_track_stats: UserTrackStatsTable;
   tag: TagTable;

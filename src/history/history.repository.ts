@@ -3,8 +3,9 @@ import { Kysely, sql, type RawBuilder, type Transaction } from 'kysely';
 import { booleanArray, numberArray, textArray } from '../db/array-literal.js';
 import { fromEpochMs, ms } from '../db/epoch-ms.js';
 import { monthOfPartition } from '../db/partitions.js';
-import type { DB } from '../db/schema.js';
+import type { DB, PlaySource } from '../db/schema.js';
 import { lockUserWrites } from '../db/user-write-lock.js';
+import { rollupChanges } from '../stats/rollups.repository.js';
 import type { PreparedPlay } from './play-batch.js';
 import { CROSS_SOURCE_SKEW_MS, SAME_SOURCE_SKEW_MS, SOURCE_PRECISION_MS } from './play-sources.js';
 
@@ -116,6 +117,7 @@ export class HistoryRepository {
     userId: number,
     plays: readonly PreparedPlay[],
     hotStart: Date,
+    rollupZone: string | null,
   ): Promise<PlayDelta[]> {
     if (plays.length === 0) return [];
     const times = plays.map((p) => p.playedAt.getTime());
@@ -171,13 +173,15 @@ export class HistoryRepository {
         ${insertInto('play_history', sql`played_at >= ${hotStart}`)}
       ), archived AS (
         ${insertInto('play_history_archive', sql`played_at < ${hotStart}`)}
-      )
+      ), inserted AS (
+        SELECT * FROM hot UNION ALL SELECT * FROM archived
+      ) ${rollupChanges(userId, rollupZone, 'inserted', 1)}
       SELECT user_track_id AS "userTrackId",
         count(*) FILTER (WHERE NOT skipped)::int AS plays,
         count(*) FILTER (WHERE skipped)::int AS skips,
         sum(ms_played)::bigint AS "msPlayed",
         (extract(epoch FROM max(played_at) FILTER (WHERE NOT skipped)) * 1000)::bigint AS "lastPlayedMs"
-      FROM (SELECT * FROM hot UNION ALL SELECT * FROM archived) inserted
+      FROM inserted
       GROUP BY user_track_id`.execute(trx);
     return rows;
   }
@@ -212,31 +216,56 @@ export class HistoryRepository {
 
   /**
    * Deletes one user track's plays (hot and archived) and returns them, to be
-   * recorded again under another track in the same transaction.
+   * recorded again under another track in the same transaction; the rollups
+   * (keyed in `rollupZone`) lose them in the same statement.
    */
-  async takePlays(trx: Transaction<DB>, userId: number, userTrackId: number) {
-    const take = (table: HistoryTable) =>
-      trx
-        .deleteFrom(table)
-        .where('user_id', '=', userId)
-        .where('user_track_id', '=', userTrackId)
-        .returning(['played_at', 'ms_played', 'source', 'skipped', 'reason_start', 'reason_end'])
-        .execute();
-    return [...(await take('play_history')), ...(await take('play_history_archive'))];
+  async takePlays(
+    trx: Transaction<DB>,
+    userId: number,
+    userTrackId: number,
+    rollupZone: string | null,
+  ) {
+    return this.removePlays(trx, userId, [userTrackId], rollupZone);
   }
 
   /**
    * Deletes the plays of user tracks about to leave the library: the history
    * has no foreign key to cascade from (migration 0011).
    */
-  async deletePlaysOf(trx: Transaction<DB>, userId: number, userTrackIds: readonly number[]) {
-    for (const table of ['play_history', 'play_history_archive'] as const) {
-      await trx
-        .deleteFrom(table)
-        .where('user_id', '=', userId)
-        .where(sql<boolean>`user_track_id = ANY(${numberArray(userTrackIds)}::bigint[])`)
-        .execute();
-    }
+  async deletePlaysOf(
+    trx: Transaction<DB>,
+    userId: number,
+    userTrackIds: readonly number[],
+    rollupZone: string | null,
+  ): Promise<void> {
+    await this.removePlays(trx, userId, userTrackIds, rollupZone);
+  }
+
+  private async removePlays(
+    trx: Transaction<DB>,
+    userId: number,
+    userTrackIds: readonly number[],
+    rollupZone: string | null,
+  ) {
+    const remove = (table: HistoryTable) => sql`
+      DELETE FROM ${sql.table(table)}
+      WHERE user_id = ${userId} AND user_track_id = ANY(${numberArray(userTrackIds)}::bigint[])
+      RETURNING user_track_id, played_at, ms_played, source, skipped, reason_start, reason_end`;
+    const { rows } = await sql<{
+      played_at: Date;
+      ms_played: number;
+      source: PlaySource;
+      skipped: boolean;
+      reason_start: string | null;
+      reason_end: string | null;
+    }>`
+      WITH hot AS (${remove('play_history')}), archived AS (${remove('play_history_archive')}),
+      removed AS (SELECT * FROM hot UNION ALL SELECT * FROM archived)
+      ${rollupChanges(userId, rollupZone, 'removed', -1)}
+      SELECT played_at, ms_played, source, skipped, reason_start, reason_end FROM removed`.execute(
+      trx,
+    );
+    return rows;
   }
 
   /** Fresh statistics after a bulk load; autovacuum never analyzes partitioned parents. */

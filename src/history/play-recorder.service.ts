@@ -5,6 +5,7 @@ import { ApiError } from '../common/errors/http-error.filter.js';
 import type { DB, PlaySource } from '../db/schema.js';
 import { LibraryRepository } from '../library/library.repository.js';
 import { AggregatesRepository } from '../stats/aggregates.repository.js';
+import { RollupsRepository } from '../stats/rollups.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { HistoryRepository } from './history.repository.js';
 import { prepareBatch, type PlayToRecord, type PreparedPlay } from './play-batch.js';
@@ -38,6 +39,7 @@ export class PlayRecorder {
     private readonly library: LibraryRepository,
     private readonly history: HistoryRepository,
     private readonly aggregates: AggregatesRepository,
+    private readonly rollups: RollupsRepository,
   ) {}
 
   async record(userId: number, plays: readonly PlayToRecord[]): Promise<RecordResult> {
@@ -81,12 +83,13 @@ export class PlayRecorder {
     const userTrackIdOf = new Map(userTracks.map((t) => [t.trackId, t.userTrackId]));
     const prepared = prepareBatch(plays, (trackId) => userTrackIdOf.get(trackId)!, threshold);
     const hotStart = await this.history.hotStart(trx);
+    const zone = await this.rollups.zoneForRecording(trx, userId);
     let inserted = 0;
     // Sources one after another, the most precise first: a play that two sources
     // both state in this batch is then matched like one already recorded, and the
     // precise record is the one kept.
     for (const ofSource of bySourcePrecision(prepared)) {
-      const deltas = await this.history.insertNew(trx, userId, ofSource, hotStart);
+      const deltas = await this.history.insertNew(trx, userId, ofSource, hotStart, zone);
       await this.aggregates.addPlays(trx, userId, deltas);
       inserted += deltas.reduce((sum, d) => sum + d.plays + d.skips, 0);
     }

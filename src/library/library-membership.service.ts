@@ -4,6 +4,7 @@ import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { AggregatesRepository, recomputeGroupsOf } from '../stats/aggregates.repository.js';
+import { RollupsRepository } from '../stats/rollups.repository.js';
 import { LibraryRepository, type TrackToAdd } from './library.repository.js';
 
 /**
@@ -18,6 +19,7 @@ export class LibraryMembershipService {
     private readonly library: LibraryRepository,
     private readonly history: HistoryRepository,
     private readonly aggregates: AggregatesRepository,
+    private readonly rollups: RollupsRepository,
   ) {}
 
   /** Saves tracks in the user's library as liked (Spotify's Liked Songs); adds the ones missing. */
@@ -43,7 +45,8 @@ export class LibraryMembershipService {
     if (userTrackIds.length === 0) return { removed: 0 };
     return this.db.transaction().execute(async (trx) => {
       await this.history.lockForRecording(trx, userId);
-      await this.history.deletePlaysOf(trx, userId, userTrackIds);
+      const zone = await this.rollups.zoneForRecording(trx, userId);
+      await this.history.deletePlaysOf(trx, userId, userTrackIds, zone);
       const { rows } = await sql<{ track_id: number }>`
         DELETE FROM user_track WHERE user_id = ${userId} AND id = ANY(${userTrackIds}::bigint[])
         RETURNING track_id`.execute(trx);

@@ -5,6 +5,7 @@ import type { DB } from '../db/schema.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
 import { AggregatesRepository, recomputeGroupsOf } from '../stats/aggregates.repository.js';
+import { RollupsRepository } from '../stats/rollups.repository.js';
 import { LibraryRepository } from './library.repository.js';
 
 export interface MergeResult {
@@ -31,6 +32,7 @@ export class TrackMergeService {
     private readonly history: HistoryRepository,
     private readonly recorder: PlayRecorder,
     private readonly aggregates: AggregatesRepository,
+    private readonly rollups: RollupsRepository,
   ) {}
 
   /** Merges the unresolved twins of these (resolved) tracks into them. */
@@ -78,7 +80,8 @@ export class TrackMergeService {
       { trackId: intoTrackId, addedAt: from.added_at },
     ]);
     if (into!.added) await this.aggregates.changeTrackCounts(trx, userId, [intoTrackId], 1);
-    const plays = await this.history.takePlays(trx, userId, from.id);
+    const zone = await this.rollups.zoneForRecording(trx, userId);
+    const plays = await this.history.takePlays(trx, userId, from.id, zone);
     const recorded = await this.recorder.recordWithin(
       trx,
       userId,

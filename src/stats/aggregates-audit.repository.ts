@@ -4,10 +4,12 @@ import type { DB } from '../db/schema.js';
 import { lockUserWrites } from '../db/user-write-lock.js';
 import { GROUP_AGGREGATES } from './aggregates.repository.js';
 
+/** A stored figure that differs from a recount: an aggregate's row or a rollup's. */
 export interface DriftRow {
-  aggregate: 'user_track' | 'user_artist' | 'user_album';
+  aggregate: string;
   user_id: number;
-  key: number;
+  /** the row's key: an id, or a rollup's hour or month and id */
+  key: number | string;
   stored: string;
   expected: string;
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AggregatesAuditRepository, type DriftRow } from './aggregates-audit.repository.js';
+import { RollupsRepository } from './rollups.repository.js';
 
 export interface VerifyResult {
-  /** aggregate rows compared with a recount from history */
+  /** aggregate and rollup rows compared with a recount from history */
   checked: number;
   /** rows that differ */
   drift: number;
@@ -10,21 +11,39 @@ export interface VerifyResult {
   items: DriftRow[];
 }
 
-/** `stats verify` and `stats rebuild`: the aggregates against a recount from history. */
+/**
+ * `stats verify` and `stats rebuild`: the aggregates and the rollups (those
+ * in use) against a recount from history.
+ */
 @Injectable()
 export class StatsAuditService {
-  constructor(private readonly audit: AggregatesAuditRepository) {}
+  constructor(
+    private readonly audit: AggregatesAuditRepository,
+    private readonly rollups: RollupsRepository,
+  ) {}
 
   async verify(userId?: number): Promise<VerifyResult> {
-    const { checked, drift } = await this.audit.findDrift(userId);
-    return { checked, drift: drift.length, items: drift.slice(0, 100) };
+    const aggregates = await this.audit.findDrift(userId);
+    const rollups = await this.rollups.findDrift(userId);
+    const drift = [...aggregates.drift, ...rollups.drift];
+    return {
+      checked: aggregates.checked + rollups.checked,
+      drift: drift.length,
+      items: drift.slice(0, 100),
+    };
   }
 
-  /** Rebuilds one user's aggregates, or every user's, one user per transaction. */
+  /**
+   * Rebuilds one user's aggregates and rollups, or every user's, one user
+   * per transaction each.
+   */
   async rebuild(userId?: number): Promise<{ users: number; repaired: number }> {
-    const before = await this.audit.findDrift(userId);
+    const before = await this.verify(userId);
     const users = userId === undefined ? await this.audit.userIds() : [userId];
-    for (const id of users) await this.audit.rebuild(id);
-    return { users: users.length, repaired: before.drift.length };
+    for (const id of users) {
+      await this.audit.rebuild(id);
+      await this.rollups.rebuild(id);
+    }
+    return { users: users.length, repaired: before.drift };
   }
 }

@@ -12,6 +12,7 @@ import { playCounters } from './0011-play-counters.js';
 import { librarySearch } from './0012-library-search.js';
 import { browse } from './0013-browse.js';
 import { userGenres } from './0014-user-genres.js';
+import { rollups } from './0015-rollups.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -30,6 +31,7 @@ export const migrations: readonly Migration[] = [
   librarySearch,
   browse,
   userGenres,
+  rollups,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

@@ -1,0 +1,46 @@
+import { runStatements, type Migration } from './migration.js';
+
+const monthRollup = (table: string, key: string) =>
+  `CREATE TABLE ${table} (
+    user_id bigint NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    month date NOT NULL,
+    ${key} bigint NOT NULL,
+    plays integer NOT NULL CHECK (plays >= 0),
+    ms_played bigint NOT NULL CHECK (ms_played >= 0),
+    PRIMARY KEY (user_id, month, ${key})
+  )`;
+
+/**
+ * Rollups for listening statistics over any period, keyed in the user's
+ * time zone (local wall-clock hours and months): plays and time per hour,
+ * and per month for each track, artist and album. A period's whole months
+ * come from the rollups and its ragged ends from the plays themselves.
+ * user_rollup_state says which zone a user's rollups are keyed in and
+ * whether they are usable; until a rebuild makes them so (this migration
+ * leaves every existing user's to the first rebuild), statistics are
+ * computed from the plays alone: slower, never wrong.
+ */
+export const rollups: Migration = {
+  name: '0015-rollups',
+  up: (db) =>
+    runStatements(db, [
+      `CREATE TABLE user_rollup_state (
+        user_id bigint PRIMARY KEY REFERENCES app_user (id) ON DELETE CASCADE,
+        time_zone text NOT NULL,
+        ready boolean NOT NULL DEFAULT false,
+        built_at timestamptz
+      )`,
+      `INSERT INTO user_rollup_state (user_id, time_zone)
+        SELECT user_id, time_zone FROM user_settings`,
+      `CREATE TABLE user_hour_rollup (
+        user_id bigint NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+        hour timestamp NOT NULL,
+        plays integer NOT NULL CHECK (plays >= 0),
+        ms_played bigint NOT NULL CHECK (ms_played >= 0),
+        PRIMARY KEY (user_id, hour)
+      )`,
+      monthRollup('user_track_month', 'user_track_id'),
+      monthRollup('user_artist_month', 'artist_id'),
+      monthRollup('user_album_month', 'album_id'),
+    ]),
+};

@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely, sql, type RawBuilder, type Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { lockUserWrites } from '../db/user-write-lock.js';
+import type { DriftRow } from './aggregates-audit.repository.js';
+
+export interface RollupState {
+  /** the zone the rollups are keyed in */
+  timeZone: string;
+  /** false until a rebuild after a time zone change or a migration */
+  ready: boolean;
+}
+
+/** The month rollups: each keyed on one of a play's entities. */
+const MONTH_ROLLUPS = [
+  { table: 'user_track_month', key: 'user_track_id' },
+  { table: 'user_artist_month', key: 'artist_id' },
+  { table: 'user_album_month', key: 'album_id' },
+] as const;
+
+/**
+ * Common table expressions (each after a comma) that add (sign 1) or take
+ * away (sign -1) the plays of the CTE named `source` (user_track_id,
+ * played_at, ms_played, skipped) to or from the user's rollups, keyed in
+ * `timeZone`; nothing when the zone is null (rollups awaiting a rebuild).
+ * The history statements that insert or delete plays end with them, so plays
+ * and rollups change in one statement. A play counts when it is not a skip;
+ * its time counts always, as the aggregates count them.
+ */
+export function rollupChanges(
+  userId: number,
+  timeZone: string | null,
+  source: 'inserted' | 'removed',
+  sign: 1 | -1,
+): RawBuilder<unknown> {
+  if (timeZone === null) return sql``;
+  // Adding upserts; taking away updates the rows the plays were added to (an
+  // upsert would check its negative proposed row against the CHECKs first).
+  const change = (table: string, keys: string[], keyExpressions: RawBuilder<unknown>[]) => {
+    const grouped = sql`
+      SELECT ${sql.join(keyExpressions.map((e, i) => sql`${e} AS ${sql.ref(keys[i]!)}`))},
+        count(*) FILTER (WHERE NOT skipped) AS plays, sum(ms_played) AS ms_played
+      FROM rollup_plays WHERE ${sql.join(
+        keyExpressions.map((e) => sql`${e} IS NOT NULL`),
+        sql` AND `,
+      )}
+      GROUP BY ${sql.join(keyExpressions)}`;
+    const columns = sql.join(keys.map((k) => sql.ref(k)));
+    return sign === 1
+      ? sql`
+        INSERT INTO ${sql.table(table)} AS r (user_id, ${columns}, plays, ms_played)
+        SELECT ${userId}, ${columns}, plays, ms_played FROM (${grouped}) d
+        ON CONFLICT (user_id, ${columns}) DO UPDATE SET
+          plays = r.plays + excluded.plays, ms_played = r.ms_played + excluded.ms_played`
+      : sql`
+        UPDATE ${sql.table(table)} r SET plays = r.plays - d.plays, ms_played = r.ms_played - d.ms_played
+        FROM (${grouped}) d
+        WHERE r.user_id = ${userId} AND ${sql.join(
+          keys.map((k) => sql`r.${sql.ref(k)} = d.${sql.ref(k)}`),
+          sql` AND `,
+        )}`;
+  };
+  return sql`,
+    rollup_plays AS (
+      SELECT p.user_track_id, p.ms_played, p.skipped, t.artist_id, t.album_id,
+        date_trunc('hour', p.played_at AT TIME ZONE ${timeZone}) AS hour,
+        date_trunc('month', p.played_at AT TIME ZONE ${timeZone})::date AS month
+      FROM ${sql.table(source)} p
+      JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = p.user_track_id
+      JOIN track t ON t.id = ut.track_id
+    ), rollup_hours AS (${change('user_hour_rollup', ['hour'], [sql`hour`])}),
+    ${sql.join(
+      MONTH_ROLLUPS.map(
+        ({ table, key }) =>
+          sql`${sql.ref(`rollup_${table}`)} AS (${change(table, ['month', key], [sql`month`, sql.ref(key)])})`,
+      ),
+    )}`;
+}
+
+/**
+ * The rollups' bookkeeping: which zone a user's are keyed in, whether they
+ * are usable, rebuilding them from the plays, and checking them against a
+ * recount.
+ */
+@Injectable()
+export class RollupsRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /**
+   * The zone to key a change of plays in, under the user's recording lock;
+   * null while the rollups await a rebuild (which recounts everything, so
+   * keeping them meanwhile would be wasted work). A user seen for the first
+   * time gets rollups in their zone, usable at once when they have no plays.
+   */
+  async zoneForRecording(trx: Transaction<DB>, userId: number): Promise<string | null> {
+    const state = await this.state(userId, trx);
+    if (state) return state.ready ? state.timeZone : null;
+    const { rows } = await sql<{ time_zone: string; ready: boolean }>`
+      INSERT INTO user_rollup_state (user_id, time_zone, ready, built_at)
+      SELECT s.user_id, s.time_zone,
+        NOT EXISTS (SELECT 1 FROM play_history WHERE user_id = ${userId})
+          AND NOT EXISTS (SELECT 1 FROM play_history_archive WHERE user_id = ${userId}),
+        now()
+      FROM user_settings s WHERE s.user_id = ${userId}
+      RETURNING time_zone, ready`.execute(trx);
+    return rows[0]!.ready ? rows[0]!.time_zone : null;
+  }
+
+  async state(userId: number, db: Kysely<DB> = this.db): Promise<RollupState | undefined> {
+    const row = await db
+      .selectFrom('user_rollup_state')
+      .select(['time_zone', 'ready'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && { timeZone: row.time_zone, ready: row.ready };
+  }
+
+  /** Marks the user's rollups unusable until the next rebuild (the zone changed). */
+  async markStale(trx: Transaction<DB>, userId: number): Promise<void> {
+    await trx
+      .updateTable('user_rollup_state')
+      .set({ ready: false })
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  async staleUserIds(): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('user_rollup_state')
+      .select('user_id')
+      .where('ready', '=', false)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  /**
+   * Recomputes the user's rollups from their plays in the zone of their
+   * settings, in one transaction under the recording lock, and marks them
+   * usable.
+   */
+  async rebuild(userId: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await lockUserWrites(trx, userId);
+      const { time_zone: zone } = await trx
+        .selectFrom('user_settings')
+        .select('time_zone')
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      for (const table of ['user_hour_rollup', ...MONTH_ROLLUPS.map((r) => r.table)] as const) {
+        await trx.deleteFrom(table).where('user_id', '=', userId).execute();
+      }
+      await sql`
+        WITH inserted AS (${allPlays(userId)}) ${rollupChanges(userId, zone, 'inserted', 1)}
+        SELECT 1`.execute(trx);
+      await sql`
+        INSERT INTO user_rollup_state (user_id, time_zone, ready, built_at)
+        VALUES (${userId}, ${zone}, true, now())
+        ON CONFLICT (user_id) DO UPDATE SET time_zone = excluded.time_zone, ready = true,
+          built_at = excluded.built_at`.execute(trx);
+    });
+  }
+
+  /**
+   * Rows of usable rollups that differ from a recount of the plays (rows
+   * brought to zero by removals count as absent); `checked` counts the
+   * rollup rows.
+   */
+  async findDrift(userId?: number, limit = 1000) {
+    const users = userId === undefined ? sql`true` : sql`s.user_id = ${userId}`;
+    const grains = [
+      {
+        table: 'user_hour_rollup',
+        stored: [sql`hour`],
+        recount: [sql`date_trunc('hour', local_at)`],
+      },
+      ...MONTH_ROLLUPS.map(({ table, key }) => ({
+        table,
+        stored: [sql`month`, sql.ref(key)],
+        recount: [sql`date_trunc('month', local_at)::date`, sql.ref(key)],
+      })),
+    ];
+    const parts = grains.map(
+      ({ table, stored, recount }) => sql`
+        SELECT ${sql.lit(table)} AS aggregate, coalesce(r.user_id, x.user_id) AS user_id,
+          coalesce(r.k, x.k) AS key, concat_ws(' ', r.plays, r.ms_played) AS stored,
+          concat_ws(' ', x.plays, x.ms_played) AS expected
+        FROM (SELECT user_id, concat_ws(' ', ${sql.join(stored)}) AS k, plays, ms_played
+              FROM ${sql.table(table)}
+              WHERE user_id IN (SELECT user_id FROM ready_users) AND (plays, ms_played) <> (0, 0)) r
+        FULL JOIN (
+          SELECT user_id, concat_ws(' ', ${sql.join(recount)}) AS k,
+            count(*) FILTER (WHERE NOT skipped)::int AS plays, sum(ms_played)::bigint AS ms_played
+          FROM local_plays WHERE ${sql.join(
+            recount.map((e) => sql`${e} IS NOT NULL`),
+            sql` AND `,
+          )}
+          GROUP BY 1, 2) x ON x.user_id = r.user_id AND x.k = r.k
+        WHERE (r.plays, r.ms_played) IS DISTINCT FROM (x.plays, x.ms_played)`,
+    );
+    const { rows } = await sql<DriftRow>`
+      WITH ready_users AS (
+        SELECT s.user_id, s.time_zone FROM user_rollup_state s WHERE s.ready AND ${users}
+      ), local_plays AS MATERIALIZED (
+        SELECT p.user_id, p.user_track_id, p.ms_played, p.skipped, t.artist_id, t.album_id,
+          p.played_at AT TIME ZONE u.time_zone AS local_at
+        FROM ready_users u
+        JOIN (SELECT user_id, user_track_id, played_at, ms_played, skipped FROM play_history
+              UNION ALL
+              SELECT user_id, user_track_id, played_at, ms_played, skipped FROM play_history_archive) p
+          ON p.user_id = u.user_id
+        JOIN user_track ut ON ut.user_id = p.user_id AND ut.id = p.user_track_id
+        JOIN track t ON t.id = ut.track_id
+      )
+      ${sql.join(parts, sql` UNION ALL `)}
+      ORDER BY aggregate, user_id, key LIMIT ${limit}`.execute(this.db);
+    const { rows: counted } = await sql<{ n: number }>`
+      SELECT ${sql.join(
+        grains.map(({ table }) => sql`(SELECT count(*) FROM ${sql.table(table)})::int`),
+        sql` + `,
+      )} AS n`.execute(this.db);
+    return { checked: counted[0]!.n, drift: rows };
+  }
+}
+
+/** Every play of the user, hot and archived, in the shape rollupChanges reads. */
+function allPlays(userId: number) {
+  return sql`
+    SELECT user_track_id, played_at, ms_played, skipped FROM play_history WHERE user_id = ${userId}
+    UNION ALL
+    SELECT user_track_id, played_at, ms_played, skipped FROM play_history_archive
+    WHERE user_id = ${userId}`;
+}
