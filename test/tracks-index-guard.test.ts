@@ -202,10 +202,6 @@ describe.skipIf(!postgresAvailable())(
         ...query.parameters,
       ]);
       const [{ Plan: plan }] = (rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'];
-      if (process.env.SHOW_PLAN) {
-        const text = await database.executeSql(`EXPLAIN (ANALYZE) ${query.sql}`, [...query.parameters]);
-        console.log(text.rows.map((r) => Object.values(r as object)[0]).join("\n"));
-      }
       return problems(plan);
     }
 
