@@ -106,6 +106,16 @@ export class RollupsRepository {
     return rows[0]!.ready ? rows[0]!.time_zone : null;
   }
 
+  /** The zone of the user's settings: what their statistics are told in. */
+  async settingsZone(userId: number, db: Kysely<DB> = this.db): Promise<string> {
+    const row = await db
+      .selectFrom('user_settings')
+      .select('time_zone')
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    return row.time_zone;
+  }
+
   async state(userId: number, db: Kysely<DB> = this.db): Promise<RollupState | undefined> {
     const row = await db
       .selectFrom('user_rollup_state')
@@ -124,11 +134,15 @@ export class RollupsRepository {
       .execute();
   }
 
+  /** Users whose rollups await a rebuild, or are keyed in a zone they no longer use. */
   async staleUserIds(): Promise<number[]> {
     const rows = await this.db
-      .selectFrom('user_rollup_state')
-      .select('user_id')
-      .where('ready', '=', false)
+      .selectFrom('user_rollup_state as r')
+      .innerJoin('user_settings as s', 's.user_id', 'r.user_id')
+      .select('r.user_id')
+      .where((eb) =>
+        eb.or([eb('r.ready', '=', false), eb('r.time_zone', '!=', eb.ref('s.time_zone'))]),
+      )
       .execute();
     return rows.map((r) => r.user_id);
   }
@@ -141,11 +155,7 @@ export class RollupsRepository {
   async rebuild(userId: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await lockUserWrites(trx, userId);
-      const { time_zone: zone } = await trx
-        .selectFrom('user_settings')
-        .select('time_zone')
-        .where('user_id', '=', userId)
-        .executeTakeFirstOrThrow();
+      const zone = await this.settingsZone(userId, trx);
       for (const table of ['user_hour_rollup', ...MONTH_ROLLUPS.map((r) => r.table)] as const) {
         await trx.deleteFrom(table).where('user_id', '=', userId).execute();
       }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import type { AppUser, DB } from '../db/schema.js';
 
 @Injectable()
@@ -42,6 +42,41 @@ export class UsersRepository {
       ])
       .where('app_user.id', '=', id)
       .executeTakeFirst();
+  }
+
+  /** Whether the database knows this IANA zone (the zone math happens there). */
+  async knowsTimeZone(name: string): Promise<boolean> {
+    const { rows } = await sql<{ known: boolean }>`
+      SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = ${name}) AS known`.execute(
+      this.db,
+    );
+    return rows[0]!.known;
+  }
+
+  /** Changes the user's settings; whether the time zone changed. */
+  async updateSettings(
+    trx: Transaction<DB>,
+    userId: number,
+    changes: { timeZone?: string | undefined; playThresholdMs?: number | undefined },
+  ): Promise<{ zoneChanged: boolean }> {
+    const before = await trx
+      .selectFrom('user_settings')
+      .select('time_zone')
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('user_settings')
+      .set({
+        ...(changes.timeZone !== undefined ? { time_zone: changes.timeZone } : {}),
+        ...(changes.playThresholdMs !== undefined
+          ? { play_threshold_ms: changes.playThresholdMs }
+          : {}),
+        updated_at: new Date(),
+      })
+      .where('user_id', '=', userId)
+      .execute();
+    return { zoneChanged: changes.timeZone !== undefined && changes.timeZone !== before.time_zone };
   }
 
   async playThreshold(userId: number, db: Kysely<DB> = this.db): Promise<number> {

@@ -18,7 +18,8 @@ const monthRollup = (table: string, key: string) =>
  * user_rollup_state says which zone a user's rollups are keyed in and
  * whether they are usable; until a rebuild makes them so (this migration
  * leaves every existing user's to the first rebuild), statistics are
- * computed from the plays alone: slower, never wrong.
+ * computed from the plays alone: slower, never wrong. All-time figures come
+ * from the aggregates, which need no zone.
  */
 export const rollups: Migration = {
   name: '0015-rollups',
@@ -42,5 +43,7 @@ export const rollups: Migration = {
       monthRollup('user_track_month', 'user_track_id'),
       monthRollup('user_artist_month', 'artist_id'),
       monthRollup('user_album_month', 'album_id'),
+      // all-time top tracks by listening time, as by plays (user_track_stats_plays_idx)
+      `CREATE INDEX user_track_stats_ms_played_idx ON user_track_stats (user_id, ms_played, user_track_id)`,
     ]),
 };

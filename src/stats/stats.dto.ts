@@ -1,0 +1,57 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { entityIdParam } from '../common/entity-id.js';
+import type { PeriodBound } from './stats.repository.js';
+
+/**
+ * A bound of a period: a date (YYYY-MM-DD, a day in the user's time zone) or
+ * an instant (ISO 8601 with Z or an offset).
+ */
+const bound = z
+  .string()
+  .trim()
+  .refine(
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(v)
+        ? !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+          new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)
+        : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/i.test(v) &&
+          !Number.isNaN(Date.parse(v)),
+    'must be a date (YYYY-MM-DD) or an ISO 8601 instant with its offset',
+  )
+  .transform((v): PeriodBound => (v.length === 10 ? { date: v } : { instant: new Date(v) }));
+
+const periodSchema = z.object({
+  /** from this day (its start) or instant on; all time when absent */
+  from: bound.optional(),
+  /** up to this day (through its end) or instant (excluded); now when absent */
+  to: bound.optional(),
+});
+
+export const topQuerySchema = periodSchema
+  .extend({
+    limit: z.coerce
+      .number({ error: 'limit must be a number' })
+      .int('limit must be a whole number')
+      .min(1, 'limit must be 1 to 500')
+      .max(500, 'limit must be 1 to 500')
+      .default(50),
+    by: z.enum(['plays', 'time'], { error: 'by must be plays or time' }).default('plays'),
+  })
+  .strict();
+export class TopQueryDto extends createZodDto(topQuerySchema) {}
+
+export const listeningTimeQuerySchema = periodSchema
+  .extend({
+    step: z
+      .enum(['day', 'week', 'month'], { error: 'step must be day, week or month' })
+      .default('day'),
+  })
+  .strict();
+export class ListeningTimeQueryDto extends createZodDto(listeningTimeQuerySchema) {}
+
+export const heatmapQuerySchema = periodSchema.strict();
+export class HeatmapQueryDto extends createZodDto(heatmapQuerySchema) {}
+
+export const statsIdParamSchema = z.object({ id: entityIdParam }).strict();
+export class StatsIdParamDto extends createZodDto(statsIdParamSchema) {}
