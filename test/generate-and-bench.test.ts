@@ -81,6 +81,11 @@ describeEachEngine('generate scale S, then the benchmark suite (CI smoke)', (t) 
         'browse.artists.plays_desc.deep',
         'playlist.deep',
         'http.playlist.deep',
+        'stats.top_artists.all_time',
+        'stats.top_tags.year',
+        'stats.listening_time_day.week',
+        'stats.heatmap.all_time',
+        'stats.artist_page.top_artist',
       ]),
     );
     for (const scenario of written.scenarios) {

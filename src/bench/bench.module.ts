@@ -4,10 +4,12 @@ import { HistoryModule } from '../history/history.module.js';
 import { LibraryModule } from '../library/library.module.js';
 import { BenchRepository } from './bench.repository.js';
 import { BenchService } from './bench.service.js';
+import { StatsPairs } from './stats-pairs.js';
+import { StatsModule } from '../stats/stats.module.js';
 
 @Module({
-  imports: [LibraryModule, HistoryModule, AuthModule],
-  providers: [BenchService, BenchRepository],
+  imports: [LibraryModule, HistoryModule, AuthModule, StatsModule],
+  providers: [BenchService, BenchRepository, StatsPairs],
   exports: [BenchService],
 })
 export class BenchModule {}

@@ -27,6 +27,7 @@ import {
   threeQueries,
 } from './baselines.js';
 import { BenchRepository } from './bench.repository.js';
+import { StatsPairs } from './stats-pairs.js';
 
 export interface Timing {
   name: string;
@@ -48,6 +49,8 @@ export interface BenchResult {
   engine: Database['engine'];
   scale: ScaleName;
   startedAt: string;
+  /** how long making the heavy user's rollups usable took, when they were not */
+  rollupRebuildMs?: number;
   scenarios: ScenarioResult[];
 }
 
@@ -62,7 +65,7 @@ export interface BenchOptions {
   resultsDir: string;
 }
 
-interface Pair {
+export interface Pair {
   name: string;
   ours: () => Promise<unknown>;
   baseline?: { name: string; run: () => Promise<unknown> };
@@ -92,6 +95,7 @@ export class BenchService {
     private readonly trackList: TracksService,
     private readonly apiTokens: ApiTokenService,
     private readonly playlists: PlaylistsService,
+    private readonly statsPairs: StatsPairs,
   ) {}
 
   async run(options: BenchOptions): Promise<BenchResult & { file: string }> {
@@ -99,11 +103,13 @@ export class BenchService {
     const heavy = await this.bench.heaviestUser();
     if (!heavy) throw new Error('No library to measure: run `spotlib generate` first');
     const scenarios: ScenarioResult[] = [];
+    const stats = await this.statsPairs.pairs(heavy.userId);
     const pairs = [
       ...(await this.pagePairs(heavy.userId, heavy.tracks)),
       ...(await this.sortPairs(heavy.userId, heavy.tracks)),
       ...(await this.browsePairs(heavy.userId)),
       ...(await this.playlistPairs(heavy.userId)),
+      ...stats.pairs,
       ...(options.httpUrl ? await this.httpPairs(heavy.userId, heavy.tracks, options.httpUrl) : []),
     ];
     for (const pair of pairs) scenarios.push(await measure(pair, options));
@@ -122,6 +128,7 @@ export class BenchService {
       engine: this.database.engine,
       scale: options.scale,
       startedAt,
+      ...(stats.rebuildMs !== null ? { rollupRebuildMs: stats.rebuildMs } : {}),
       scenarios,
     };
     await mkdir(options.resultsDir, { recursive: true });

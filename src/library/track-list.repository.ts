@@ -294,7 +294,9 @@ export class TrackListRepository {
           sql`${sort.keys[0]!.sql} IS NULL`,
           ...(after?.phase === 1 ? [sql`${sort.id} ${beyond} ${after.id}`] : []),
         ])}
-        ORDER BY ${sort.id} ${direction} LIMIT ${limit})`
+        -- the (NULL) key first, as the index orders: IS NULL is not an equality, so the
+        -- planner would not otherwise see the id order in the index and might sort
+        ORDER BY ${sort.keys[0]!.sql} ${direction}, ${sort.id} ${direction} LIMIT ${limit})`
       : null;
     const parts = [valuePhase, nullPhase].filter((p): p is RawBuilder<unknown> => p !== null);
     return sql.join(parts, sql` UNION ALL `);

@@ -25,6 +25,8 @@ import { StatsService } from './stats.service.js';
     AggregatesAuditRepository,
     RollupsRepository,
     RollupsRebuilder,
+    StatsService,
+    StatsRepository,
   ],
 })
 export class StatsModule {}
