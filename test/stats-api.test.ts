@@ -288,12 +288,21 @@ describeEachEngine('listening statistics', (t) => {
   });
 
   it('answers alike from the plays while the rollups await a rebuild', async () => {
+    const artistId = (await get('top-artists?limit=1')).body.items[0]!.id;
+    const page = async (url: string) =>
+      (await server.app.inject({ method: 'GET', url: `/api/stats/${url}` })).json<object>();
+    const pages = [`artists/${artistId}`, `tracks/${ids.teardrop}`];
+    const pagesFromRollups = await Promise.all(pages.map(page));
     const fromRollups = await Promise.all(
       ['top-tracks?from=2024-01-15&to=2024-03-10', 'listening-time?step=week', 'heatmap'].map(get),
     );
     await sql`UPDATE user_rollup_state SET ready = false WHERE user_id = ${me}`.execute(t.db);
     const first = await get('top-tracks?from=2024-01-15&to=2024-03-10');
     expect(first.body).toEqual(fromRollups[0]!.body);
+    await sql`UPDATE user_rollup_state SET ready = false WHERE user_id = ${me}`.execute(t.db);
+    expect(await page(pages[0]!)).toEqual(pagesFromRollups[0]);
+    await sql`UPDATE user_rollup_state SET ready = false WHERE user_id = ${me}`.execute(t.db);
+    expect(await page(pages[1]!)).toEqual(pagesFromRollups[1]);
     await until(async () => (await rollupsReady())!.ready);
     expect((await get('listening-time?step=week')).body).toEqual(fromRollups[1]!.body);
     expect((await get('heatmap')).body).toEqual(fromRollups[2]!.body);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { genresOfArtist } from './user-artist-genres.js';
+import { withArtistGenres } from './user-artist-genres.js';
 
 export type BrowseKind = 'artists' | 'albums';
 export type BrowseSort = 'plays' | 'time' | 'tracks' | 'name';
@@ -122,10 +122,12 @@ export class BrowseRepository {
     }>`
       SELECT ge.name, count(*)::int AS artist_count, sum(g.track_count)::int AS track_count,
         sum(g.play_count)::int AS play_count, sum(g.ms_played)::bigint AS ms_played
-      FROM user_artist g
-      CROSS JOIN LATERAL ${genresOfArtist(userId, sql`g.artist_id`)} ag
-      JOIN genre ge ON ge.id = ag.genre_id
-      WHERE g.user_id = ${userId} AND g.track_count > 0
+      FROM ${withArtistGenres(
+        userId,
+        sql`(SELECT artist_id, track_count, play_count, ms_played FROM user_artist
+             WHERE user_id = ${userId} AND track_count > 0)`,
+      )} g
+      JOIN genre ge ON ge.id = g.genre_id
       GROUP BY ge.name
       ORDER BY ${order}
       LIMIT ${limit}`.execute(this.db);

@@ -1,26 +1,40 @@
 import { sql, type RawBuilder } from 'kysely';
 
 /**
- * The genres a user sees on one artist, as rows (genre_id, source): the
- * catalog's genres less those the user hid, plus those the user added.
- * Every query that reads an artist's genres for a user goes through this one
- * definition, so a user's edits show everywhere alike. `artistId` is usually
- * an outer column (join it LATERAL): both branches then probe their primary
- * keys per artist, which is what a page of 50 tracks needs.
+ * The genres a user sees on artists: the catalog's genres less those the
+ * user hid, plus those the user added. Every query that reads an artist's
+ * genres for a user goes through this one definition, so a user's edits show
+ * everywhere alike.
+ *
+ * `artists` is a relation with an `artist_id` column (a table, a CTE's name
+ * or a subquery); the answer is its rows (`a.*`) with `genre_id` and
+ * `source`, one per genre. Both branches join it by artist, so the planner
+ * probes primary keys for one artist (a LATERAL subquery per page row) and
+ * hashes for thousands (a user's whole library).
  */
+export function withArtistGenres(
+  userId: number | RawBuilder<unknown>,
+  artists: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`(
+    SELECT a.*, cg.genre_id, cg.source FROM ${artists} a
+    JOIN artist_genre cg ON cg.artist_id = a.artist_id
+    WHERE NOT EXISTS (SELECT 1 FROM user_artist_genre hidden
+      WHERE hidden.user_id = ${userId} AND hidden.artist_id = cg.artist_id
+        AND hidden.genre_id = cg.genre_id AND NOT hidden.assigned)
+    UNION ALL
+    SELECT a.*, own.genre_id, 'user'::genre_source FROM ${artists} a
+    JOIN user_artist_genre own ON own.user_id = ${userId} AND own.artist_id = a.artist_id
+      AND own.assigned
+    WHERE NOT EXISTS (SELECT 1 FROM artist_genre cg
+      WHERE cg.artist_id = own.artist_id AND cg.genre_id = own.genre_id)
+  )`;
+}
+
+/** The genres (genre_id, source) of one artist, usually an outer column: join it LATERAL. */
 export function genresOfArtist(
   userId: number | RawBuilder<unknown>,
   artistId: number | RawBuilder<unknown>,
-): RawBuilder<{ genre_id: number; source: string }> {
-  return sql`(
-    SELECT cg.genre_id, cg.source FROM artist_genre cg
-    WHERE cg.artist_id = ${artistId} AND NOT EXISTS (SELECT 1 FROM user_artist_genre hidden
-      WHERE hidden.user_id = ${userId} AND hidden.artist_id = ${artistId}
-        AND hidden.genre_id = cg.genre_id AND NOT hidden.assigned)
-    UNION ALL
-    SELECT own.genre_id, 'user'::genre_source FROM user_artist_genre own
-    WHERE own.user_id = ${userId} AND own.artist_id = ${artistId} AND own.assigned
-      AND NOT EXISTS (SELECT 1 FROM artist_genre cg
-        WHERE cg.artist_id = ${artistId} AND cg.genre_id = own.genre_id)
-  )`;
+): RawBuilder<unknown> {
+  return withArtistGenres(userId, sql`(SELECT ${artistId}::bigint AS artist_id)`);
 }

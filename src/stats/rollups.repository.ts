@@ -18,6 +18,8 @@ const MONTH_ROLLUPS = [
   { table: 'user_album_month', key: 'album_id' },
 ] as const;
 
+export const ROLLUP_TABLES = ['user_hour_rollup', ...MONTH_ROLLUPS.map((r) => r.table)] as const;
+
 /**
  * Common table expressions (each after a comma) that add (sign 1) or take
  * away (sign -1) the plays of the CTE named `source` (user_track_id,
@@ -156,7 +158,7 @@ export class RollupsRepository {
     await this.db.transaction().execute(async (trx) => {
       await lockUserWrites(trx, userId);
       const zone = await this.settingsZone(userId, trx);
-      for (const table of ['user_hour_rollup', ...MONTH_ROLLUPS.map((r) => r.table)] as const) {
+      for (const table of ROLLUP_TABLES) {
         await trx.deleteFrom(table).where('user_id', '=', userId).execute();
       }
       await sql`
@@ -168,6 +170,8 @@ export class RollupsRepository {
         ON CONFLICT (user_id) DO UPDATE SET time_zone = excluded.time_zone, ready = true,
           built_at = excluded.built_at`.execute(trx);
     });
+    // a bulk load: without fresh statistics the planner takes a year of rollups for a few rows
+    await sql`ANALYZE ${sql.join(ROLLUP_TABLES.map((t) => sql.table(t)))}`.execute(this.db);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { genresOfArtist } from '../library/user-artist-genres.js';
+import { withArtistGenres } from '../library/user-artist-genres.js';
 
 export type TopKind = 'tracks' | 'artists' | 'albums' | 'genres' | 'tags';
 export type Step = 'day' | 'week' | 'month';
@@ -193,7 +193,7 @@ export class StatsRepository {
     return rows;
   }
 
-  /** An artist of the user's library: all-time figures, rank by plays, first play. */
+  /** An artist of the user's library: all-time figures and rank by plays. */
   async artistSummary(userId: number, artistId: number) {
     const { rows } = await sql<{
       id: number;
@@ -203,22 +203,17 @@ export class StatsRepository {
       track_count: number;
       last_played_at: Date | null;
       rank: number;
-      first_played_at: Date | null;
     }>`
       SELECT a.id, a.name, g.play_count AS plays, g.ms_played, g.track_count, g.last_played_at,
         1 + (SELECT count(*) FROM user_artist o
-             WHERE o.user_id = g.user_id AND o.play_count > g.play_count)::int AS rank,
-        (SELECT min(p.played_at) FROM user_track ut
-          JOIN track t ON t.id = ut.track_id AND t.artist_id = g.artist_id
-          CROSS JOIN LATERAL (${firstPlayOf(userId, sql`ut.id`)}) p
-          WHERE ut.user_id = g.user_id) AS first_played_at
+             WHERE o.user_id = g.user_id AND o.play_count > g.play_count)::int AS rank
       FROM user_artist g JOIN artist a ON a.id = g.artist_id
       WHERE g.user_id = ${userId} AND g.artist_id = ${artistId}
         AND (g.track_count > 0 OR g.play_count > 0 OR g.ms_played > 0)`.execute(this.db);
     return rows[0];
   }
 
-  /** A track of the user's library: all-time figures, rank by plays, first play. */
+  /** A track of the user's library: all-time figures and rank by plays. */
   async trackSummary(userId: number, userTrackId: number) {
     const { rows } = await sql<{
       id: number;
@@ -230,13 +225,11 @@ export class StatsRepository {
       skips: number;
       last_played_at: Date | null;
       rank: number;
-      first_played_at: Date | null;
     }>`
       SELECT ut.id, t.name, a.id AS artist_id, a.name AS artist_name, s.play_count AS plays,
         s.ms_played, s.skip_count AS skips, s.last_played_at,
         1 + (SELECT count(*) FROM user_track_stats o
-             WHERE o.user_id = s.user_id AND o.play_count > s.play_count)::int AS rank,
-        (${firstPlayOf(userId, sql`ut.id`)}) AS first_played_at
+             WHERE o.user_id = s.user_id AND o.play_count > s.play_count)::int AS rank
       FROM user_track ut
       JOIN user_track_stats s ON s.user_id = ut.user_id AND s.user_track_id = ut.id
       JOIN track t ON t.id = ut.track_id JOIN artist a ON a.id = t.artist_id
@@ -244,26 +237,57 @@ export class StatsRepository {
     return rows[0];
   }
 
+  /**
+   * When one artist's or track's first play (skips aside) happened. With
+   * usable rollups, the first month with plays bounds the search to one
+   * month's partitions; otherwise every partition is probed.
+   */
+  async firstPlayedAt(
+    userId: number,
+    zone: string,
+    rollupsUsable: boolean,
+    of: EntityOf,
+  ): Promise<Date | null> {
+    const { table, key, id } = rollupOf(of);
+    const tracks = tracksOf(userId, of);
+    const { rows } = await sql<{ first: Date | null }>`${
+      rollupsUsable
+        ? sql`
+          WITH m AS (
+            SELECT min(month)::timestamp AS month FROM ${sql.table(table)}
+            WHERE user_id = ${userId} AND ${sql.ref(key)} = ${id} AND plays > 0
+          ), b AS (
+            SELECT month AT TIME ZONE ${zone} AS from_at,
+              (month + interval '1 month') AT TIME ZONE ${zone} AS to_at FROM m
+          )
+          SELECT min(p.played_at) AS first FROM b CROSS JOIN LATERAL (
+            SELECT user_track_id, played_at FROM play_history
+            WHERE user_id = ${userId} AND played_at >= b.from_at AND played_at < b.to_at AND NOT skipped
+            UNION ALL
+            SELECT user_track_id, played_at FROM play_history_archive
+            WHERE user_id = ${userId} AND played_at >= b.from_at AND played_at < b.to_at AND NOT skipped
+          ) p
+          WHERE p.user_track_id IN (${tracks})`
+        : sql`
+          SELECT min(p.played_at) AS first FROM (${tracks}) x
+          CROSS JOIN LATERAL (${playsOf(userId, sql`x.id`)}) p WHERE NOT p.skipped`
+    }`.execute(this.db);
+    return rows[0]?.first ?? null;
+  }
+
   /** Plays and time per local month of one artist's or one track's plays, all time. */
   async monthsOf(
     userId: number,
     zone: string,
     rollupsUsable: boolean,
-    of: { artistId: number } | { userTrackId: number },
+    of: EntityOf,
   ): Promise<PeriodRow[]> {
-    const [table, key, id] =
-      'artistId' in of
-        ? (['user_artist_month', 'artist_id', of.artistId] as const)
-        : (['user_track_month', 'user_track_id', of.userTrackId] as const);
+    const { table, key, id } = rollupOf(of);
     const fromRollup = sql`
       SELECT month::text AS period, plays, ms_played AS "msPlayed" FROM ${sql.table(table)}
       WHERE user_id = ${userId} AND ${sql.ref(key)} = ${id} AND (plays > 0 OR ms_played > 0)
       ORDER BY month`;
-    const tracks =
-      'artistId' in of
-        ? sql`SELECT ut.id FROM user_track ut JOIN track t ON t.id = ut.track_id
-              WHERE ut.user_id = ${userId} AND t.artist_id = ${of.artistId}`
-        : sql`SELECT ${of.userTrackId}::bigint AS id`;
+    const tracks = tracksOf(userId, of);
     const fromPlays = sql`
       SELECT date_trunc('month', p.played_at AT TIME ZONE ${zone})::date::text AS period,
         count(*) FILTER (WHERE NOT p.skipped)::int AS plays, sum(p.ms_played)::bigint AS "msPlayed"
@@ -278,11 +302,14 @@ export class StatsRepository {
   /** (id, plays, ms_played) per entity of the kind over the period. */
   private totals(userId: number, kind: TopKind, plan: PeriodPlan): RawBuilder<unknown> {
     if (kind === 'genres') {
+      // a CTE, so the two branches of the genre rule read the artists' totals once
       return sql`
-        SELECT ag.genre_id AS id, sum(a.plays) AS plays, sum(a.ms_played) AS ms_played
-        FROM (${this.totals(userId, 'artists', plan)}) a
-        CROSS JOIN LATERAL ${genresOfArtist(userId, sql`a.id`)} ag
-        GROUP BY ag.genre_id`;
+        WITH artist_totals AS (
+          SELECT id AS artist_id, plays, ms_played FROM (${this.totals(userId, 'artists', plan)}) a
+        )
+        SELECT genre_id AS id, sum(plays) AS plays, sum(ms_played) AS ms_played
+        FROM ${withArtistGenres(userId, sql`artist_totals`)} g
+        GROUP BY genre_id`;
     }
     if (kind === 'tags') {
       return sql`
@@ -426,8 +453,19 @@ function playsOf(userId: number, userTrackId: RawBuilder<unknown>): RawBuilder<u
     WHERE user_id = ${userId} AND user_track_id = ${userTrackId}`;
 }
 
-/** When one user track was first played (skips aside). */
-function firstPlayOf(userId: number, userTrackId: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`SELECT min(played_at) AS played_at FROM (${playsOf(userId, userTrackId)}) p
-    WHERE NOT p.skipped`;
+export type EntityOf = { artistId: number } | { userTrackId: number };
+
+/** The month rollup of an artist or a track. */
+function rollupOf(of: EntityOf) {
+  return 'artistId' in of
+    ? ({ table: 'user_artist_month', key: 'artist_id', id: of.artistId } as const)
+    : ({ table: 'user_track_month', key: 'user_track_id', id: of.userTrackId } as const);
+}
+
+/** The user track ids (as `id`) whose plays are an artist's (primary) or a track's. */
+function tracksOf(userId: number, of: EntityOf): RawBuilder<unknown> {
+  return 'artistId' in of
+    ? sql`SELECT ut.id FROM user_track ut JOIN track t ON t.id = ut.track_id
+          WHERE ut.user_id = ${userId} AND t.artist_id = ${of.artistId}`
+    : sql`SELECT ${of.userTrackId}::bigint AS id`;
 }

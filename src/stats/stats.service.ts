@@ -63,7 +63,7 @@ export class StatsService {
       msPlayed: summary.ms_played,
       trackCount: summary.track_count,
       rank: summary.rank,
-      firstPlayedAt: summary.first_played_at,
+      firstPlayedAt: await this.stats.firstPlayedAt(user.id, zone, usable, { artistId }),
       lastPlayedAt: summary.last_played_at,
       months: await this.stats.monthsOf(user.id, zone, usable, { artistId }),
     };
@@ -81,7 +81,7 @@ export class StatsService {
       msPlayed: summary.ms_played,
       skips: summary.skips,
       rank: summary.rank,
-      firstPlayedAt: summary.first_played_at,
+      firstPlayedAt: await this.stats.firstPlayedAt(user.id, zone, usable, { userTrackId }),
       lastPlayedAt: summary.last_played_at,
       months: await this.stats.monthsOf(user.id, zone, usable, { userTrackId }),
     };

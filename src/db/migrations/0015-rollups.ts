@@ -1,6 +1,6 @@
 import { runStatements, type Migration } from './migration.js';
 
-const monthRollup = (table: string, key: string) =>
+const monthRollup = (table: string, key: string) => [
   `CREATE TABLE ${table} (
     user_id bigint NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
     month date NOT NULL,
@@ -8,7 +8,10 @@ const monthRollup = (table: string, key: string) =>
     plays integer NOT NULL CHECK (plays >= 0),
     ms_played bigint NOT NULL CHECK (ms_played >= 0),
     PRIMARY KEY (user_id, month, ${key})
-  )`;
+  )`,
+  // one entity's months (artist and track pages, their first month with plays)
+  `CREATE INDEX ${table}_${key}_idx ON ${table} (user_id, ${key}, month)`,
+];
 
 /**
  * Rollups for listening statistics over any period, keyed in the user's
@@ -40,9 +43,9 @@ export const rollups: Migration = {
         ms_played bigint NOT NULL CHECK (ms_played >= 0),
         PRIMARY KEY (user_id, hour)
       )`,
-      monthRollup('user_track_month', 'user_track_id'),
-      monthRollup('user_artist_month', 'artist_id'),
-      monthRollup('user_album_month', 'album_id'),
+      ...monthRollup('user_track_month', 'user_track_id'),
+      ...monthRollup('user_artist_month', 'artist_id'),
+      ...monthRollup('user_album_month', 'album_id'),
       // all-time top tracks by listening time, as by plays (user_track_stats_plays_idx)
       `CREATE INDEX user_track_stats_ms_played_idx ON user_track_stats (user_id, ms_played, user_track_id)`,
     ]),
