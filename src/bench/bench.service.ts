@@ -232,7 +232,8 @@ export class BenchService {
 
   /**
    * Every sort through HTTP (routing, validation, auth by API token, JSON),
-   * a page 90k deep against the first: what a client waits for.
+   * pages 10k and 90k deep against the first, and the longest playlist:
+   * what a client waits for.
    */
   private async httpPairs(userId: number, library: number, baseUrl: string): Promise<Pair[]> {
     const { token } = await this.apiTokens.create({ id: userId }, 'benchmark');
@@ -256,15 +257,17 @@ export class BenchService {
       });
     }
     for (const sort of TRACK_SORTS) {
-      const at = Math.min(DEPTHS.at(-1)!, library - PAGE);
-      const position = await this.tracks.positionAt(userId, { sort, order: 'desc' }, at);
-      const cursor = await this.trackList.cursorAfter(sort, 'desc', position);
       const first = `sort=${sort}&order=desc&limit=${PAGE}`;
-      pairs.push({
-        name: `http.tracks.${sort}_desc.depth90k`,
-        ours: get(`${first}&cursor=${encodeURIComponent(cursor)}`),
-        baseline: { name: 'first_page', run: get(first) },
-      });
+      for (const depth of DEPTHS.slice(1)) {
+        const at = Math.min(depth, library - PAGE);
+        const position = await this.tracks.positionAt(userId, { sort, order: 'desc' }, at);
+        const cursor = await this.trackList.cursorAfter(sort, 'desc', position);
+        pairs.push({
+          name: `http.tracks.${sort}_desc.depth${depth / 1000}k`,
+          ours: get(`${first}&cursor=${encodeURIComponent(cursor)}`),
+          baseline: { name: 'first_page', run: get(first) },
+        });
+      }
     }
     return pairs;
   }
