@@ -44,6 +44,7 @@ const PLAYS: [Name, string, number][] = [
   ['hoppipolla', '2024-03-05T01:00:00Z', 10_000], // #6 Tue 5 Mar 06:30, a skip (under 30 s)
   ['teardrop', '2024-03-20T20:00:00Z', 200_000], // #7 Thu 21 Mar 01:30
   ['teardrop', '2024-03-08T10:00:00Z', 100_000], // #8 Fri 8 Mar 15:30
+  ['angel', '2024-02-20T10:00:00Z', 0], // #9 a skip of no time at all: counts nowhere
 ];
 
 interface Item {

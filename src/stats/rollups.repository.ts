@@ -208,7 +208,8 @@ export class RollupsRepository {
             recount.map((e) => sql`${e} IS NOT NULL`),
             sql` AND `,
           )}
-          GROUP BY 1, 2) x ON x.user_id = r.user_id AND x.k = r.k
+          GROUP BY 1, 2
+          HAVING (count(*) FILTER (WHERE NOT skipped), sum(ms_played)) <> (0, 0)) x ON x.user_id = r.user_id AND x.k = r.k
         WHERE (r.plays, r.ms_played) IS DISTINCT FROM (x.plays, x.ms_played)`,
     );
     const { rows } = await sql<DriftRow>`
