@@ -9,6 +9,7 @@ import { ExportImportService } from '../src/imports/export-import.service.js';
 import { ImportsService, type ImportStatus } from '../src/imports/imports.service.js';
 import { writeExtendedHistory } from '../src/generator/extended-history-files.js';
 import { AggregatesAuditRepository } from '../src/stats/aggregates-audit.repository.js';
+import { RollupsRepository } from '../src/stats/rollups.repository.js';
 import { createTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
 import { newUser } from './support/factories.js';
@@ -123,6 +124,14 @@ describeEachEngine('an uploaded import stopped by shutdown', (t) => {
       expect(done.summary!.rowsRead).toBeGreaterThanOrEqual(uninterrupted.rowsRead);
       const audit = app.get(AggregatesAuditRepository);
       expect((await audit.findDrift(user.id)).drift).toEqual([]);
+      // A bulk import suspends the rollups and rebuilds them once it ends, interrupted or not.
+      const rollups = app.get(RollupsRepository);
+      for (const userId of [user.id, other.id]) {
+        expect(await rollups.state(userId)).toMatchObject({ ready: true });
+        const { checked, drift } = await rollups.findDrift(userId);
+        expect(drift).toEqual([]);
+        expect(checked).toBeGreaterThan(0);
+      }
     } finally {
       await app.close();
     }

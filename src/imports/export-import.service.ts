@@ -10,6 +10,7 @@ import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
 import { LibraryRepository } from '../library/library.repository.js';
 import { TrackResolutionService } from '../library/track-resolution.service.js';
+import { RollupsRepository } from '../stats/rollups.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ExportFileError, readExportFile, type ExportFileKind } from './export-reader.js';
 import type { ExportPlay } from './export-rows.js';
@@ -22,6 +23,16 @@ import { collectSources, type ImportSource, type SourceError } from './import-so
  * while a chunk commits, so it takes smaller ones. IMPORT_CHUNK_ROWS overrides.
  */
 const CHUNK_ROWS: Record<Engine, number> = { postgres: 25_000, pglite: 10_000 };
+
+/**
+ * An import that brings at least this many rows, and at least as many as the
+ * user has recorded, suspends the statistics rollups and rebuilds them once
+ * at the end: one recount is cheaper than keeping them per chunk (measured:
+ * a first import of 1M rows at half the speed with them). The rows are
+ * estimated from the bytes (an extended history row is ~700 bytes).
+ */
+const BULK_ROWS = 10_000;
+const BYTES_PER_ROW = 500;
 
 export interface ImportSummary {
   files: number;
@@ -80,6 +91,7 @@ export class ExportImportService {
     private readonly library: LibraryRepository,
     private readonly history: HistoryRepository,
     private readonly users: UsersRepository,
+    private readonly rollups: RollupsRepository,
     private readonly database: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -95,15 +107,25 @@ export class ExportImportService {
     const known = new Set(summary.errors.map((e) => `${e.file}\n${e.message}`));
     summary.errors.push(...errors.filter((e) => !known.has(`${e.file}\n${e.message}`)));
     const done = new Set(summary.fileKinds.map((f) => f.file));
+    const todo = sources.filter((s) => !done.has(s.name));
+    const bulk = await this.isBulk(user, todo);
+    if (bulk) await this.rollups.suspend(user.id);
     try {
       await this.importSources(user, sources, done, summary, options);
     } finally {
       found.close();
     }
     if (summary.playsInserted > 0) await this.history.analyze();
+    // An import that stops before this leaves them stale: rebuilt in the background.
+    if (bulk) await this.rollups.rebuild(user.id);
     summary.unresolvedTracks = await this.library.countUnresolved(user.id);
     summary.seconds = Number((summary.seconds + (performance.now() - started) / 1000).toFixed(2));
     return summary;
+  }
+
+  private async isBulk(user: AuthUser, sources: readonly ImportSource[]): Promise<boolean> {
+    const rows = sources.reduce((sum, s) => sum + s.size, 0) / BYTES_PER_ROW;
+    return rows >= BULK_ROWS && rows >= (await this.rollups.recordedPlays(user.id));
   }
 
   /**

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { LibraryModule } from '../library/library.module.js';
+import { StatsModule } from '../stats/stats.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ExportImportService } from './export-import.service.js';
 import { ImportsController } from './imports.controller.js';
@@ -9,7 +10,7 @@ import { ImportsRepository } from './imports.repository.js';
 import { ImportsService } from './imports.service.js';
 
 @Module({
-  imports: [CatalogModule, HistoryModule, LibraryModule, UsersModule],
+  imports: [CatalogModule, HistoryModule, LibraryModule, StatsModule, UsersModule],
   controllers: [ImportsController],
   providers: [ExportImportService, ImportsRepository, ImportsService],
   exports: [ExportImportService],

@@ -127,6 +127,27 @@ export class RollupsRepository {
     return row && { timeZone: row.time_zone, ready: row.ready };
   }
 
+  /**
+   * Stops keeping the user's rollups until the next rebuild: a bulk load
+   * adds its plays faster without them, and one rebuild afterwards recounts
+   * everything. Statistics read the plays meanwhile.
+   */
+  async suspend(userId: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await lockUserWrites(trx, userId);
+      await this.zoneForRecording(trx, userId);
+      await this.markStale(trx, userId);
+    });
+  }
+
+  /** How many plays and skips the user has recorded (from their counters). */
+  async recordedPlays(userId: number): Promise<number> {
+    const { rows } = await sql<{ n: number }>`
+      SELECT coalesce(sum(play_count + skip_count), 0)::bigint AS n FROM user_track_stats
+      WHERE user_id = ${userId}`.execute(this.db);
+    return rows[0]!.n;
+  }
+
   /** Marks the user's rollups unusable until the next rebuild (the zone changed). */
   async markStale(trx: Transaction<DB>, userId: number): Promise<void> {
     await trx
