@@ -40,10 +40,12 @@ export class StatsPairs {
     const pairs: Pair[] = [];
     for (const period of periods) {
       const query = period.from ? { from: { instant: period.from } } : {};
+      const range = { from: period.from ?? null, to: null };
       const naive: PeriodPlan = {
         allTime: false,
-        monthEdges: [{ from: period.from ?? null, to: null }],
-        hourEdges: [{ from: period.from ?? null, to: null }],
+        range,
+        monthEdges: [range],
+        hourEdges: [range],
       };
       for (const kind of TOP_KINDS) {
         pairs.push({
@@ -89,4 +91,9 @@ export class StatsPairs {
   }
 }
 
-const ALL_TIME: PeriodPlan = { allTime: true, monthEdges: [], hourEdges: [] };
+const ALL_TIME: PeriodPlan = {
+  allTime: true,
+  range: { from: null, to: null },
+  monthEdges: [],
+  hourEdges: [],
+};

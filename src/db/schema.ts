@@ -206,10 +206,6 @@ interface MonthRollup {
   ms_played: number;
 }
 
-export interface UserTrackMonthTable extends MonthRollup {
-  user_track_id: number;
-}
-
 export interface UserArtistMonthTable extends MonthRollup {
   artist_id: number;
 }
@@ -414,7 +410,6 @@ export interface DB {
   user_artist_genre: UserArtistGenreTable;
   user_rollup_state: UserRollupStateTable;
   user_hour_rollup: UserHourRollupTable;
-  user_track_month: UserTrackMonthTable;
   user_artist_month: UserArtistMonthTable;
   user_album_month: UserAlbumMonthTable;
   user_track: UserTrackTable;

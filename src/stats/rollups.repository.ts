@@ -13,7 +13,6 @@ export interface RollupState {
 
 /** The month rollups: each keyed on one of a play's entities. */
 const MONTH_ROLLUPS = [
-  { table: 'user_track_month', key: 'user_track_id' },
   { table: 'user_artist_month', key: 'artist_id' },
   { table: 'user_album_month', key: 'album_id' },
 ] as const;
@@ -178,6 +177,8 @@ export class RollupsRepository {
   async rebuild(userId: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await lockUserWrites(trx, userId);
+      // Grouping a whole history: in memory, not in sorted runs on disk (4 MB by default).
+      await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
       const zone = await this.settingsZone(userId, trx);
       for (const table of ROLLUP_TABLES) {
         await trx.deleteFrom(table).where('user_id', '=', userId).execute();

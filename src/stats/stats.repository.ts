@@ -14,6 +14,8 @@ export interface PeriodPlan {
   months?: { first: string; end: string } | undefined;
   /** whole local hours [first, end) the hour rollup gives */
   hours?: { first: string; end: string } | undefined;
+  /** the whole period as instants [from, to) (null: open) */
+  range: Edge;
   /** instants [from, to) read from the plays themselves, for the month plan */
   monthEdges: Edge[];
   /** the same for the hour plan */
@@ -123,6 +125,7 @@ export class StatsRepository {
       toAt: r.to_at,
       plan: {
         allTime: !from && !to,
+        range: { from: r.from_at, to: r.to_at },
         months: months.whole,
         hours: hours.whole,
         monthEdges: months.edges,
@@ -238,9 +241,9 @@ export class StatsRepository {
   }
 
   /**
-   * When one artist's or track's first play (skips aside) happened. With
-   * usable rollups, the first month with plays bounds the search to one
-   * month's partitions; otherwise every partition is probed.
+   * When one artist's or track's first play (skips aside) happened. For an
+   * artist with usable rollups, the first month with plays bounds the search
+   * to one month's partitions; otherwise the entity's plays are read by key.
    */
   async firstPlayedAt(
     userId: number,
@@ -248,14 +251,13 @@ export class StatsRepository {
     rollupsUsable: boolean,
     of: EntityOf,
   ): Promise<Date | null> {
-    const { table, key, id } = rollupOf(of);
     const tracks = tracksOf(userId, of);
     const { rows } = await sql<{ first: Date | null }>`${
-      rollupsUsable
+      rollupsUsable && 'artistId' in of
         ? sql`
           WITH m AS (
-            SELECT min(month)::timestamp AS month FROM ${sql.table(table)}
-            WHERE user_id = ${userId} AND ${sql.ref(key)} = ${id} AND plays > 0
+            SELECT min(month)::timestamp AS month FROM user_artist_month
+            WHERE user_id = ${userId} AND artist_id = ${of.artistId} AND plays > 0
           ), b AS (
             SELECT month AT TIME ZONE ${zone} AS from_at,
               (month + interval '1 month') AT TIME ZONE ${zone} AS to_at FROM m
@@ -282,10 +284,9 @@ export class StatsRepository {
     rollupsUsable: boolean,
     of: EntityOf,
   ): Promise<PeriodRow[]> {
-    const { table, key, id } = rollupOf(of);
-    const fromRollup = sql`
-      SELECT month::text AS period, plays, ms_played AS "msPlayed" FROM ${sql.table(table)}
-      WHERE user_id = ${userId} AND ${sql.ref(key)} = ${id} AND (plays > 0 OR ms_played > 0)
+    const fromRollup = (artistId: number) => sql`
+      SELECT month::text AS period, plays, ms_played AS "msPlayed" FROM user_artist_month
+      WHERE user_id = ${userId} AND artist_id = ${artistId} AND (plays > 0 OR ms_played > 0)
       ORDER BY month`;
     const tracks = tracksOf(userId, of);
     const fromPlays = sql`
@@ -293,9 +294,9 @@ export class StatsRepository {
         count(*) FILTER (WHERE NOT p.skipped)::int AS plays, sum(p.ms_played)::bigint AS "msPlayed"
       FROM (${tracks}) x CROSS JOIN LATERAL (${playsOf(userId, sql`x.id`)}) p
       GROUP BY 1 ORDER BY 1`;
-    const { rows } = await sql<PeriodRow>`${rollupsUsable ? fromRollup : fromPlays}`.execute(
-      this.db,
-    );
+    const { rows } = await sql<PeriodRow>`${
+      rollupsUsable && 'artistId' in of ? fromRollup(of.artistId) : fromPlays
+    }`.execute(this.db);
     return rows;
   }
 
@@ -323,6 +324,14 @@ export class StatsRepository {
       return sql`SELECT ${sql.ref(source.aggregateKey)} AS id, play_count AS plays, ms_played
         FROM ${sql.table(source.aggregate)} WHERE user_id = ${userId}`;
     }
+    if (source.rollup === null) {
+      // No track rollup: a track's plays in a month are mostly one, so it would be as big
+      // as the plays, which answer by (user_id, played_at) without a join.
+      return sql`
+        SELECT user_track_id AS id, count(*) FILTER (WHERE NOT skipped) AS plays,
+          sum(ms_played) AS ms_played
+        FROM (${playsWithin(userId, [plan.range])}) p GROUP BY user_track_id`;
+    }
     const parts: RawBuilder<unknown>[] = [];
     if (plan.months) {
       parts.push(sql`
@@ -335,14 +344,10 @@ export class StatsRepository {
         SELECT user_track_id, count(*) FILTER (WHERE NOT skipped) AS plays,
           sum(ms_played) AS ms_played
         FROM (${playsWithin(userId, plan.monthEdges)}) p GROUP BY user_track_id`;
-      parts.push(
-        kind === 'tracks'
-          ? sql`SELECT user_track_id AS id, plays, ms_played FROM (${perTrack}) e`
-          : sql`
-            SELECT t.${sql.ref(source.key)} AS id, e.plays, e.ms_played FROM (${perTrack}) e
-            JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = e.user_track_id
-            JOIN track t ON t.id = ut.track_id WHERE t.${sql.ref(source.key)} IS NOT NULL`,
-      );
+      parts.push(sql`
+        SELECT t.${sql.ref(source.key)} AS id, e.plays, e.ms_played FROM (${perTrack}) e
+        JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = e.user_track_id
+        JOIN track t ON t.id = ut.track_id WHERE t.${sql.ref(source.key)} IS NOT NULL`);
     }
     if (parts.length === 0)
       return sql`SELECT 0::bigint AS id, 0 AS plays, 0 AS ms_played WHERE false`;
@@ -377,7 +382,7 @@ const SOURCES = {
   tracks: {
     aggregate: 'user_track_stats',
     aggregateKey: 'user_track_id',
-    rollup: 'user_track_month',
+    rollup: null,
     key: 'user_track_id',
   },
   artists: {
@@ -454,13 +459,6 @@ function playsOf(userId: number, userTrackId: RawBuilder<unknown>): RawBuilder<u
 }
 
 export type EntityOf = { artistId: number } | { userTrackId: number };
-
-/** The month rollup of an artist or a track. */
-function rollupOf(of: EntityOf) {
-  return 'artistId' in of
-    ? ({ table: 'user_artist_month', key: 'artist_id', id: of.artistId } as const)
-    : ({ table: 'user_track_month', key: 'user_track_id', id: of.userTrackId } as const);
-}
 
 /** The user track ids (as `id`) whose plays are an artist's (primary) or a track's. */
 function tracksOf(userId: number, of: EntityOf): RawBuilder<unknown> {

@@ -95,10 +95,14 @@ export class StatsService {
       throw new ApiError(400, 'invalid_period', 'from must not be after to');
     }
     if (usable) return { zone, plan };
-    const everything = [{ from: fromAt, to: toAt }];
     return {
       zone,
-      plan: { allTime: plan.allTime, monthEdges: everything, hourEdges: everything },
+      plan: {
+        allTime: plan.allTime,
+        range: plan.range,
+        monthEdges: [plan.range],
+        hourEdges: [plan.range],
+      },
     };
   }
 

@@ -1,6 +1,6 @@
 import { runStatements, type Migration } from './migration.js';
 
-const monthRollup = (table: string, key: string) => [
+const monthRollup = (table: string, key: string, byEntity: boolean) => [
   `CREATE TABLE ${table} (
     user_id bigint NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
     month date NOT NULL,
@@ -9,14 +9,16 @@ const monthRollup = (table: string, key: string) => [
     ms_played bigint NOT NULL CHECK (ms_played >= 0),
     PRIMARY KEY (user_id, month, ${key})
   )`,
-  // one entity's months (artist and track pages, their first month with plays)
-  `CREATE INDEX ${table}_${key}_idx ON ${table} (user_id, ${key}, month)`,
+  // one entity's months (the artist page, its first month with plays)
+  ...(byEntity ? [`CREATE INDEX ${table}_${key}_idx ON ${table} (user_id, ${key}, month)`] : []),
 ];
 
 /**
  * Rollups for listening statistics over any period, keyed in the user's
  * time zone (local wall-clock hours and months): plays and time per hour,
- * and per month for each track, artist and album. A period's whole months
+ * and per month for each artist and album (not per track: a track's plays
+ * in a month are mostly one, so that rollup would be as big as the plays,
+ * which answer a period by their time index). A period's whole months
  * come from the rollups and its ragged ends from the plays themselves.
  * user_rollup_state says which zone a user's rollups are keyed in and
  * whether they are usable; until a rebuild makes them so (this migration
@@ -43,9 +45,8 @@ export const rollups: Migration = {
         ms_played bigint NOT NULL CHECK (ms_played >= 0),
         PRIMARY KEY (user_id, hour)
       )`,
-      ...monthRollup('user_track_month', 'user_track_id'),
-      ...monthRollup('user_artist_month', 'artist_id'),
-      ...monthRollup('user_album_month', 'album_id'),
+      ...monthRollup('user_artist_month', 'artist_id', true),
+      ...monthRollup('user_album_month', 'album_id', false),
       // all-time top tracks by listening time, as by plays (user_track_stats_plays_idx)
       `CREATE INDEX user_track_stats_ms_played_idx ON user_track_stats (user_id, ms_played, user_track_id)`,
     ]),
