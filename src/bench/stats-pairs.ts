@@ -22,10 +22,9 @@ export class StatsPairs {
 
   /** The pairs, after making the user's rollups usable; how long that rebuild took. */
   async pairs(userId: number): Promise<{ pairs: Pair[]; rebuildMs: number | null }> {
-    const state = await this.rollups.state(userId);
-    const zone = await this.rollups.settingsZone(userId);
+    const { zone, usable } = await this.rollups.usableFor(userId);
     let rebuildMs: number | null = null;
-    if (!state?.ready || state.timeZone !== zone) {
+    if (!usable) {
       const started = performance.now();
       await this.rollups.rebuild(userId);
       rebuildMs = Math.round(performance.now() - started);

@@ -17,6 +17,9 @@ const MONTH_ROLLUPS = [
   { table: 'user_album_month', key: 'album_id' },
 ] as const;
 
+/** Rollups (r, user_rollup_state) usable for a user's settings (s): keyed in the zone in use. */
+const USABLE = sql<boolean>`(r.ready AND r.time_zone = s.time_zone)`;
+
 export const ROLLUP_TABLES = ['user_hour_rollup', ...MONTH_ROLLUPS.map((r) => r.table)] as const;
 
 /**
@@ -117,6 +120,18 @@ export class RollupsRepository {
     return row.time_zone;
   }
 
+  /**
+   * The zone of the user's settings, and whether their rollups are usable
+   * in it (null: the user has none yet).
+   */
+  async usableFor(userId: number): Promise<{ zone: string; usable: boolean | null }> {
+    const { rows } = await sql<{ zone: string; usable: boolean | null }>`
+      SELECT s.time_zone AS zone, ${USABLE} AS usable
+      FROM user_settings s LEFT JOIN user_rollup_state r ON r.user_id = s.user_id
+      WHERE s.user_id = ${userId}`.execute(this.db);
+    return rows[0]!;
+  }
+
   async state(userId: number, db: Kysely<DB> = this.db): Promise<RollupState | undefined> {
     const row = await db
       .selectFrom('user_rollup_state')
@@ -162,9 +177,7 @@ export class RollupsRepository {
       .selectFrom('user_rollup_state as r')
       .innerJoin('user_settings as s', 's.user_id', 'r.user_id')
       .select('r.user_id')
-      .where((eb) =>
-        eb.or([eb('r.ready', '=', false), eb('r.time_zone', '!=', eb.ref('s.time_zone'))]),
-      )
+      .where(sql<boolean>`NOT ${USABLE}`)
       .execute();
     return rows.map((r) => r.user_id);
   }

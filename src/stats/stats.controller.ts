@@ -2,7 +2,6 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
-import type { TopKind } from './stats.repository.js';
 import {
   HeatmapQueryDto,
   ListeningTimeQueryDto,
@@ -22,31 +21,31 @@ export class StatsController {
   @Get('top-artists')
   @ApiOperation({ summary: topSummary('artists') })
   topArtists(@CurrentUser() user: AuthUser, @Query() query: TopQueryDto) {
-    return this.top(user, 'artists', query);
+    return this.stats.top(user, 'artists', query);
   }
 
   @Get('top-albums')
   @ApiOperation({ summary: topSummary('albums') })
   topAlbums(@CurrentUser() user: AuthUser, @Query() query: TopQueryDto) {
-    return this.top(user, 'albums', query);
+    return this.stats.top(user, 'albums', query);
   }
 
   @Get('top-tracks')
   @ApiOperation({ summary: topSummary('tracks') })
   topTracks(@CurrentUser() user: AuthUser, @Query() query: TopQueryDto) {
-    return this.top(user, 'tracks', query);
+    return this.stats.top(user, 'tracks', query);
   }
 
   @Get('top-genres')
   @ApiOperation({ summary: topSummary("genres (a play counts under its artist's genres)") })
   topGenres(@CurrentUser() user: AuthUser, @Query() query: TopQueryDto) {
-    return this.top(user, 'genres', query);
+    return this.stats.top(user, 'genres', query);
   }
 
   @Get('top-tags')
   @ApiOperation({ summary: topSummary('tags') })
   topTags(@CurrentUser() user: AuthUser, @Query() query: TopQueryDto) {
-    return this.top(user, 'tags', query);
+    return this.stats.top(user, 'tags', query);
   }
 
   @Get('listening-time')
@@ -71,9 +70,5 @@ export class StatsController {
   @ApiOperation({ summary: 'A track: first and last play, rank, plays per month' })
   track(@CurrentUser() user: AuthUser, @Param() params: StatsIdParamDto) {
     return this.stats.track(user, params.id);
-  }
-
-  private top(user: AuthUser, kind: TopKind, query: TopQueryDto) {
-    return this.stats.top(user, kind, query);
   }
 }

@@ -8,17 +8,9 @@ import type { PeriodBound } from './stats.repository.js';
  * an instant (ISO 8601 with Z or an offset).
  */
 const bound = z
-  .string()
-  .trim()
-  .refine(
-    (v) =>
-      /^\d{4}-\d{2}-\d{2}$/.test(v)
-        ? !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
-          new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)
-        : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/i.test(v) &&
-          !Number.isNaN(Date.parse(v)),
-    'must be a date (YYYY-MM-DD) or an ISO 8601 instant with its offset',
-  )
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: 'must be a date (YYYY-MM-DD) or an ISO 8601 instant with its offset',
+  })
   .transform((v): PeriodBound => (v.length === 10 ? { date: v } : { instant: new Date(v) }));
 
 const periodSchema = z.object({

@@ -107,11 +107,9 @@ export class StatsService {
   }
 
   private async rollupsFor(user: AuthUser): Promise<{ zone: string; usable: boolean }> {
-    const zone = await this.rollups.settingsZone(user.id);
-    const state = await this.rollups.state(user.id);
-    const usable = state !== undefined && state.ready && state.timeZone === zone;
-    if (state && !usable) void this.rebuilder.rebuildSoon(user.id);
-    return { zone, usable };
+    const { zone, usable } = await this.rollups.usableFor(user.id);
+    if (usable === false) void this.rebuilder.rebuildSoon(user.id);
+    return { zone, usable: usable === true };
   }
 }
 
