@@ -351,10 +351,36 @@ describeEachEngine('listening statistics', (t) => {
       SELECT id FROM user_track WHERE user_id <> ${me} LIMIT 1`.execute(t.db);
     expect((await get(`tracks/${strangers.rows[0]!.id}`)).status).toBe(404);
     expect((await setZone('Mars/Olympus')).statusCode).toBe(400);
-    expect(
-      (await server.app.inject({ method: 'PATCH', url: '/api/me/settings', payload: {} }))
-        .statusCode,
-    ).toBe(400);
+    const patchSettings = (payload: object) =>
+      server.app.inject({ method: 'PATCH', url: '/api/me/settings', payload });
+    for (const payload of [
+      {},
+      { playThresholdMs: 600_001 },
+      { playThresholdMs: -1 },
+      { playThresholdMs: 1.5 },
+      { timeZone: 'UTC', colour: 'red' },
+    ]) {
+      expect((await patchSettings(payload)).statusCode, JSON.stringify(payload)).toBe(400);
+    }
     expect(await rollupsReady()).toMatchObject({ time_zone: 'Asia/Kolkata' });
+    const profile = await server.app.inject({ method: 'GET', url: '/api/me' });
+    expect(profile.json()).toMatchObject({
+      settings: { timeZone: 'Asia/Kolkata', playThresholdMs: 30_000 },
+    });
+  });
+
+  it('changes the play threshold for plays from now on', async () => {
+    const changed = await server.app.inject({
+      method: 'PATCH',
+      url: '/api/me/settings',
+      payload: { playThresholdMs: 45_000 },
+    });
+    expect(changed.json()).toMatchObject({
+      settings: { timeZone: 'Asia/Kolkata', playThresholdMs: 45_000 },
+    });
+    const { rows } = await sql<{ play_threshold_ms: number }>`
+      SELECT play_threshold_ms FROM user_settings WHERE user_id = ${me}`.execute(t.db);
+    expect(rows).toEqual([{ play_threshold_ms: 45_000 }]);
+    expect(await rollupsReady()).toEqual({ ready: true, time_zone: 'Asia/Kolkata' });
   });
 });
