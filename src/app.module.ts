@@ -15,6 +15,7 @@ import { GeneratorModule } from './generator/generator.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ScrobblerModule } from './scrobbler/scrobbler.module.js';
+import { SmartPlaylistsModule } from './smart-playlists/smart-playlists.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -36,6 +37,7 @@ export class AppModule {
         StatsModule,
         ScrobblerModule,
         ImportsModule,
+        SmartPlaylistsModule,
         GeneratorModule,
         BenchModule,
         CliBridgeModule,

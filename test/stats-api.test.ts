@@ -103,7 +103,7 @@ describeEachEngine('listening statistics', (t) => {
       ids[name] = rows.find((r) => r.spotify_id === TRACKS[name].spotifyId)!.id;
     const artistOf = (name: Name) =>
       rows.find((r) => r.spotify_id === TRACKS[name].spotifyId)!.artist_id;
-    await sql`INSERT INTO genre (name) VALUES ('trip hop'), ('bristol sound'), ('post-rock')`.execute(
+    await sql`INSERT INTO genre (name, sort_name) SELECT n, n FROM unnest(ARRAY['trip hop', 'bristol sound', 'post-rock']) n`.execute(
       t.db,
     );
     await sql`INSERT INTO artist_genre (artist_id, genre_id, source)

@@ -28,7 +28,7 @@ describeEachEngine('tags API', (t) => {
     strangersTag = (
       await t.db
         .insertInto('tag')
-        .values({ user_id: stranger, name: 'Theirs', name_key: 'theirs' })
+        .values({ user_id: stranger, name: 'Theirs', name_key: 'theirs', sort_key: 'theirs' })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;

@@ -85,7 +85,7 @@ describeEachEngine('merging an unresolved track into the resolved one', (t) => {
 
     const tag = await t.db
       .insertInto('tag')
-      .values({ user_id: alice, name: 'Favourite', name_key: 'favourite' })
+      .values({ user_id: alice, name: 'Favourite', name_key: 'favourite', sort_key: 'favourite' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const aliceUnresolved = (await libraryRow(alice, unresolvedId))!;

@@ -133,17 +133,17 @@ describe.skipIf(!postgresAvailable())(
       }
       await db
         .insertInto('tag')
-        .values({ user_id: userId, name: 'Chill', name_key: 'chill' })
+        .values({ user_id: userId, name: 'Chill', name_key: 'chill', sort_key: 'chill' })
         .execute();
       await sql`INSERT INTO track_tag (user_id, user_track_id, tag_id)
       SELECT ut.user_id, ut.id, g.id FROM user_track ut JOIN tag g ON g.user_id = ut.user_id
       WHERE ut.user_id = ${userId} AND ut.id % 20 = 0`.execute(db);
-      await sql`INSERT INTO genre (name) VALUES ('dream pop')`.execute(db);
+      await sql`INSERT INTO genre (name, sort_name) VALUES ('dream pop', 'dream pop')`.execute(db);
       await sql`INSERT INTO artist_genre (artist_id, genre_id, source) SELECT id, 1, 'spotify' FROM artist WHERE id % 10 = 0`.execute(
         db,
       );
       // Users' own genre edits: some artists gain one, some lose Spotify's.
-      await sql`INSERT INTO genre (name) VALUES ('nu gaze')`.execute(db);
+      await sql`INSERT INTO genre (name, sort_name) VALUES ('nu gaze', 'nu gaze')`.execute(db);
       for (const user of [userId, other]) {
         await sql`INSERT INTO user_artist_genre (user_id, artist_id, genre_id, assigned)
         SELECT ${user}, id, CASE WHEN id % 30 = 0 THEN 1 ELSE 2 END, id % 30 <> 0

@@ -30,7 +30,11 @@ export type SmartRuleField =
   | 'ALBUM_NAME'
   | 'TRACK_NAME'
   | 'TAG'
-  | 'DURATION';
+  | 'DURATION'
+  | 'SKIP_COUNT'
+  | 'LIKED'
+  | 'MS_PLAYED'
+  | 'IN_PLAYLIST';
 export type SmartRuleOperator =
   | 'EQUALS'
   | 'NOT_EQUALS'
@@ -42,8 +46,14 @@ export type SmartRuleOperator =
   | 'NOT_CONTAINS'
   | 'IN'
   | 'NOT_IN'
-  | 'BETWEEN';
-export type SmartRuleValueType = 'NUMBER' | 'STRING' | 'DATE' | 'BOOLEAN';
+  | 'BETWEEN'
+  | 'IS_EMPTY'
+  | 'IS_NOT_EMPTY'
+  | 'IN_THE_LAST'
+  | 'NOT_IN_THE_LAST'
+  | 'STARTS_WITH'
+  | 'ENDS_WITH';
+export type SmartRuleValueType = 'NUMBER' | 'STRING' | 'DATE' | 'BOOLEAN' | 'PERIOD' | 'PLAYLIST';
 export type SmartLimitUnit = 'tracks' | 'minutes';
 export type SmartLimitOrder =
   | 'random'
@@ -166,6 +176,8 @@ export interface TrackArtistTable {
 export interface GenreTable {
   id: Id;
   name: string;
+  /** sortKey(name): what rules match */
+  sort_name: string;
 }
 
 export interface ArtistGenreTable {
@@ -245,6 +257,8 @@ export interface TagTable {
   id: Id;
   name: string;
   name_key: string;
+  /** sortKey(name): what rules match */
+  sort_key: string;
   color: string | null;
   created_at: CreatedAt;
 }
@@ -285,7 +299,7 @@ export interface SmartPlaylistTable {
   limit_unit: SmartLimitUnit | null;
   limit_order: SmartLimitOrder | null;
   random_seed: Defaulted<number>;
-  refreshed_at: Timestamp | null;
+  evaluated_at: Timestamp | null;
   spotify_playlist_id: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

@@ -3,7 +3,7 @@ import { generateNKeysBetween } from 'fractional-indexing';
 import { Kysely, sql } from 'kysely';
 import { numberArray, textArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
-import { nameKey } from '../db/sort-key.js';
+import { nameKey, sortKey } from '../db/sort-key.js';
 
 /**
  * The generator's set-based writes for what no product path writes in bulk
@@ -26,7 +26,8 @@ export class GeneratorRepository {
 
   /** Genre ids by name, creating the missing ones. */
   async ensureGenres(names: readonly string[]): Promise<Map<string, number>> {
-    await sql`INSERT INTO genre (name) SELECT unnest(${textArray(names)}::text[])
+    await sql`INSERT INTO genre (name, sort_name)
+      SELECT * FROM unnest(${textArray(names)}::text[], ${textArray(names.map(sortKey))}::text[])
       ON CONFLICT DO NOTHING`.execute(this.db);
     const rows = await this.db
       .selectFrom('genre')
@@ -59,7 +60,13 @@ export class GeneratorRepository {
       const key = nameKey(tag.name);
       await trx
         .insertInto('tag')
-        .values({ user_id: userId, name: tag.name, name_key: key, color: tag.color })
+        .values({
+          user_id: userId,
+          name: tag.name,
+          name_key: key,
+          sort_key: sortKey(tag.name),
+          color: tag.color,
+        })
         .onConflict((oc) => oc.columns(['user_id', 'name_key']).doNothing())
         .execute();
       await sql`

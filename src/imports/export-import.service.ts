@@ -10,6 +10,7 @@ import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
 import { LibraryRepository } from '../library/library.repository.js';
 import { TrackResolutionService } from '../library/track-resolution.service.js';
+import { SmartPlaylistsService } from '../smart-playlists/smart-playlists.service.js';
 import { RollupsRepository } from '../stats/rollups.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ExportFileError, readExportFile, type ExportFileKind } from './export-reader.js';
@@ -91,6 +92,7 @@ export class ExportImportService {
     private readonly history: HistoryRepository,
     private readonly users: UsersRepository,
     private readonly rollups: RollupsRepository,
+    private readonly smartPlaylists: SmartPlaylistsService,
     private readonly database: Database,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -117,6 +119,7 @@ export class ExportImportService {
     if (summary.playsInserted > 0) await this.history.analyze();
     // An import that stops before this leaves them stale: rebuilt in the background.
     if (bulk) await this.rollups.rebuild(user.id);
+    await this.smartPlaylists.refreshAll(user.id);
     summary.unresolvedTracks = await this.library.countUnresolved(user.id);
     summary.seconds = Number((summary.seconds + (performance.now() - started) / 1000).toFixed(2));
     return summary;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { LibraryModule } from '../library/library.module.js';
+import { SmartPlaylistsModule } from '../smart-playlists/smart-playlists.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ExportImportService } from './export-import.service.js';
@@ -10,7 +11,14 @@ import { ImportsRepository } from './imports.repository.js';
 import { ImportsService } from './imports.service.js';
 
 @Module({
-  imports: [CatalogModule, HistoryModule, LibraryModule, StatsModule, UsersModule],
+  imports: [
+    CatalogModule,
+    HistoryModule,
+    LibraryModule,
+    SmartPlaylistsModule,
+    StatsModule,
+    UsersModule,
+  ],
   controllers: [ImportsController],
   providers: [ExportImportService, ImportsRepository, ImportsService],
   exports: [ExportImportService],

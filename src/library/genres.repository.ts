@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import { booleanArray, textArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
+import { sortKey } from '../db/sort-key.js';
 import { genresOfArtist } from './user-artist-genres.js';
 
 export interface ArtistGenre {
@@ -44,7 +45,8 @@ export class GenresRepository {
     const assigned = names.map((_, i) => i < change.add.length);
     await this.db.transaction().execute(async (tx) => {
       if (change.add.length) {
-        await sql`INSERT INTO genre (name) SELECT unnest(${textArray(change.add)}::text[])
+        await sql`INSERT INTO genre (name, sort_name)
+          SELECT * FROM unnest(${textArray(change.add)}::text[], ${textArray(change.add.map(sortKey))}::text[])
           ON CONFLICT (name) DO NOTHING`.execute(tx);
       }
       await sql`

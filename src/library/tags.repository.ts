@@ -3,6 +3,7 @@ import { Kysely, sql } from 'kysely';
 import { numberArray } from '../db/array-literal.js';
 import { idsNotOwned } from '../db/owned-ids.js';
 import type { DB } from '../db/schema.js';
+import { sortKey } from '../db/sort-key.js';
 
 export interface TagRow {
   id: number;
@@ -39,7 +40,13 @@ export class TagsRepository {
   async create(userId: number, tag: { name: string; nameKey: string; color: string | null }) {
     return this.db
       .insertInto('tag')
-      .values({ user_id: userId, name: tag.name, name_key: tag.nameKey, color: tag.color })
+      .values({
+        user_id: userId,
+        name: tag.name,
+        name_key: tag.nameKey,
+        sort_key: sortKey(tag.name),
+        color: tag.color,
+      })
       .onConflict((oc) => oc.columns(['user_id', 'name_key']).doNothing())
       .returning(['id', 'name', 'color'])
       .executeTakeFirst();
@@ -64,7 +71,9 @@ export class TagsRepository {
     return this.db
       .updateTable('tag')
       .set({
-        ...(changes.name !== undefined ? { name: changes.name, name_key: changes.nameKey! } : {}),
+        ...(changes.name !== undefined
+          ? { name: changes.name, name_key: changes.nameKey!, sort_key: sortKey(changes.name) }
+          : {}),
         ...(changes.color !== undefined ? { color: changes.color } : {}),
       })
       .where('user_id', '=', userId)

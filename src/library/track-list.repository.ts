@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, sql, type RawBuilder } from 'kysely';
+import { Kysely, sql, type RawBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
@@ -118,6 +118,8 @@ export interface TrackFilters {
   played?: boolean | undefined;
   /** words every one of which appears in the track's, artist's or album's name (sort keys) */
   words?: string[] | undefined;
+  /** a condition on `ut` and, when it reads them, its counters `s` (a smart playlist's rules) */
+  where?: { where: RawBuilder<SqlBool>; readsStats: boolean } | undefined;
 }
 
 /** Where a page ends: its phase (0 non-NULL keys, 1 NULL keys), the keys and the id. */
@@ -316,6 +318,7 @@ function otherTable(walked: 'ut' | 's', filters: TrackFilters): RawBuilder<unkno
     filters.albumId !== undefined ||
     filters.rated !== undefined ||
     filters.liked !== undefined ||
+    filters.where !== undefined ||
     (filters.words?.length ?? 0) > 0;
   // A filter that keeps a few rows (an artist, an album, a search) is better driven from
   // its own index, the few rows then sorted: there the planner chooses.
@@ -330,8 +333,8 @@ function otherTable(walked: 'ut' | 's', filters: TrackFilters): RawBuilder<unkno
     return sql`CROSS JOIN LATERAL (SELECT * FROM user_track u
       WHERE u.user_id = s.user_id AND u.id = s.user_track_id OFFSET 0) ut`;
   }
-  if (walked === 'ut' && filters.played !== undefined) {
-    return sql`CROSS JOIN LATERAL (SELECT c.play_count FROM user_track_stats c
+  if (walked === 'ut' && (filters.played !== undefined || filters.where?.readsStats)) {
+    return sql`CROSS JOIN LATERAL (SELECT c.* FROM user_track_stats c
       WHERE c.user_id = ut.user_id AND c.user_track_id = ut.id OFFSET 0) s`;
   }
   return sql``;
@@ -370,6 +373,7 @@ function filterConditions(
   if (filters.played !== undefined) {
     conditions.push(filters.played ? sql`s.play_count > 0` : sql`s.play_count = 0`);
   }
+  if (filters.where) conditions.push(filters.where.where);
   for (const word of filters.words ?? []) {
     conditions.push(sql`(ut.title_sort || ' ' || ut.artist_sort || ' ' || coalesce(ut.album_sort, ''))
       LIKE ${`%${word.replace(/[\\%_]/g, '\\$&')}%`}`);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiError } from '../common/errors/http-error.filter.js';
 import type { Page } from '../common/pagination/page.js';
+import type { CursorBinding } from '../common/pagination/cursor-codec.js';
 import { CursorService } from '../common/pagination/cursor.service.js';
 import { sortKey } from '../db/sort-key.js';
 import { LibraryRepository } from './library.repository.js';
@@ -32,9 +33,27 @@ export class TracksService {
   async page(user: AuthUser, query: TracksQueryDto): Promise<Page<TrackItem>> {
     const { limit, cursor, sort, order, ...filterQuery } = query;
     const filters = toFilters(filterQuery);
-    const binding = bindingOf(sort, order, filters);
+    return this.pageOf(
+      user.id,
+      { limit, cursor, sort, order },
+      filters,
+      bindingOf(sort, order, filters),
+    );
+  }
+
+  /**
+   * A page of the user's tracks that pass `filters` (a smart playlist's is a
+   * compiled condition); its cursor fits only `binding`.
+   */
+  async pageOf(
+    userId: number,
+    query: { sort: TrackSort; order: 'asc' | 'desc'; limit: number; cursor?: string | undefined },
+    filters: TrackFilters,
+    binding: CursorBinding,
+  ): Promise<Page<TrackItem>> {
+    const { limit, cursor, sort, order } = query;
     const after = cursor ? await this.cursors.decode(cursor, binding, position) : undefined;
-    const rows = await this.list.page(user.id, { sort, order, limit: limit + 1, after, filters });
+    const rows = await this.list.page(userId, { sort, order, limit: limit + 1, after, filters });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     const nextCursor =

@@ -13,6 +13,7 @@ import { librarySearch } from './0012-library-search.js';
 import { browse } from './0013-browse.js';
 import { userGenres } from './0014-user-genres.js';
 import { rollups } from './0015-rollups.js';
+import { smartPlaylists } from './0016-smart-playlists.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -32,6 +33,7 @@ export const migrations: readonly Migration[] = [
   browse,
   userGenres,
   rollups,
+  smartPlaylists,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

@@ -1,0 +1,278 @@
+import { randomInt } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user.js';
+import { ApiError } from '../common/errors/http-error.filter.js';
+import type { Page } from '../common/pagination/page.js';
+import type { TrackItem, TrackSort } from '../library/track-list.repository.js';
+import { TracksService } from '../library/tracks.service.js';
+import { compileSelection, type RuleContext } from './rule-compiler.js';
+import { playlistRefs, type RuleNode, type SelectBy, type SmartDefinition } from './rules.js';
+import {
+  SmartPlaylistsRepository,
+  type SmartReference,
+  type StoredSmartPlaylist,
+} from './smart-playlists.repository.js';
+
+export interface TrackPageQuery {
+  sort?: TrackSort | undefined;
+  order?: 'asc' | 'desc' | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+type Tree = Pick<SmartDefinition, 'match' | 'rules' | 'limit'>;
+
+/** The library sort a limit's selection reads in; random and no limit: newest first. */
+const SORT_OF: Record<SelectBy, { sort: TrackSort; order: 'asc' | 'desc' }> = {
+  random: { sort: 'added', order: 'desc' },
+  most_played: { sort: 'plays', order: 'desc' },
+  least_played: { sort: 'plays', order: 'asc' },
+  highest_rated: { sort: 'rating', order: 'desc' },
+  lowest_rated: { sort: 'rating', order: 'asc' },
+  most_recently_played: { sort: 'last_played', order: 'desc' },
+  least_recently_played: { sort: 'last_played', order: 'asc' },
+  most_recently_added: { sort: 'added', order: 'desc' },
+  least_recently_added: { sort: 'added', order: 'asc' },
+  name: { sort: 'name', order: 'asc' },
+};
+
+/**
+ * Smart playlists: definitions stored as rule rows, evaluated live through
+ * the library's keyset pages, and materialised by refresh for what reads a
+ * fixed list (push to Spotify, other playlists' IN_PLAYLIST rules).
+ */
+@Injectable()
+export class SmartPlaylistsService {
+  constructor(
+    private readonly repository: SmartPlaylistsRepository,
+    private readonly library: TracksService,
+  ) {}
+
+  async create(user: AuthUser, definition: SmartDefinition) {
+    await this.checkReferences(user.id, null, definition.rules);
+    const id = await this.repository.create(user.id, definition);
+    await this.refresh(user, id);
+    return this.get(user, id);
+  }
+
+  async replace(user: AuthUser, id: number, definition: SmartDefinition) {
+    await this.find(user.id, id);
+    await this.checkReferences(user.id, id, definition.rules);
+    await this.repository.replace(user.id, id, definition);
+    await this.refresh(user, id);
+    return this.get(user, id);
+  }
+
+  async remove(user: AuthUser, id: number): Promise<void> {
+    if (!(await this.repository.remove(user.id, id))) throw notFound(id);
+  }
+
+  async list(user: AuthUser) {
+    return { items: await this.repository.list(user.id) };
+  }
+
+  /** The definition as stored, with its last refresh's size. */
+  async get(user: AuthUser, id: number) {
+    const p = await this.find(user.id, id);
+    return {
+      id: p.id,
+      name: p.name,
+      description: p.description,
+      match: p.match,
+      rules: p.rules,
+      limit: p.limit,
+      trackCount: p.trackCount,
+      evaluatedAt: p.evaluatedAt,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+    };
+  }
+
+  /** The definition alone, in a form `import` takes back. */
+  async export(user: AuthUser, id: number) {
+    const { name, description, match, rules, limit } = await this.find(user.id, id);
+    return {
+      spotlib: 'smart-playlist' as const,
+      version: 1 as const,
+      definition: { name, description, match, rules, limit },
+    };
+  }
+
+  /** The playlist's tracks now, in a library sort (by default the limit's order). */
+  async tracks(user: AuthUser, id: number, query: TrackPageQuery): Promise<Page<TrackItem>> {
+    const playlist = await this.find(user.id, id);
+    const sort = sortOf(playlist, query);
+    return this.library.pageOf(
+      user.id,
+      { ...query, ...sort },
+      {
+        where: compileSelection(
+          playlist,
+          this.context(user.id, playlist.zone),
+          playlist.randomSeed,
+        ),
+      },
+      { query: 'smart-playlist', id, ...sort },
+    );
+  }
+
+  async count(user: AuthUser, id: number) {
+    const playlist = await this.find(user.id, id);
+    const selection = compileSelection(
+      playlist,
+      this.context(user.id, playlist.zone),
+      playlist.randomSeed,
+    );
+    return this.repository.count(user.id, selection);
+  }
+
+  /** An unsaved tree, as the editor shows it: the first page and the count. */
+  async preview(user: AuthUser, tree: Tree, query: Pick<TrackPageQuery, 'limit' | 'cursor'>) {
+    await this.checkReferences(user.id, null, tree.rules);
+    const zone = await this.repository.timeZone(user.id);
+    const selection = compileSelection(tree, this.context(user.id, zone), 0);
+    const sort = sortOf(tree, {});
+    const [page, count] = await Promise.all([
+      this.library.pageOf(
+        user.id,
+        { ...query, ...sort },
+        { where: selection },
+        {
+          query: 'smart-preview',
+          tree,
+        },
+      ),
+      this.repository.count(user.id, selection),
+    ]);
+    return { ...page, ...count };
+  }
+
+  /** Materialises the playlist now, with a new random seed. */
+  refresh(user: AuthUser, id: number) {
+    return this.refreshOf(user.id, id);
+  }
+
+  private async refreshOf(userId: number, id: number) {
+    const playlist = await this.find(userId, id);
+    const evaluatedAt = new Date();
+    const seed = randomInt(0, 2 ** 31 - 1);
+    const selection = compileSelection(
+      playlist,
+      { userId, now: evaluatedAt, zone: playlist.zone },
+      seed,
+    );
+    const trackCount = await this.repository.materialise(
+      userId,
+      id,
+      selection,
+      playlist.limit,
+      seed,
+      evaluatedAt,
+    );
+    return { id, trackCount, evaluatedAt };
+  }
+
+  /** Every smart playlist of the user, those another reads before it (after an import, hourly). */
+  async refreshAll(userId: number): Promise<number> {
+    const playlists = await this.repository.list(userId);
+    const order = dependencyOrder(
+      playlists.map((p) => p.id),
+      await this.repository.references(userId),
+    );
+    for (const id of order) await this.refreshOf(userId, id);
+    return order.length;
+  }
+
+  /** Users with smart playlists. */
+  owners(): Promise<number[]> {
+    return this.repository.owners();
+  }
+
+  private context(userId: number, zone: string): RuleContext {
+    return { userId, now: new Date(), zone };
+  }
+
+  private async find(userId: number, id: number): Promise<StoredSmartPlaylist> {
+    const playlist = await this.repository.find(userId, id);
+    if (!playlist) throw notFound(id);
+    return playlist;
+  }
+
+  /**
+   * IN_PLAYLIST rules must name the user's own playlists, and smart ones must
+   * not lead back to `self`: a refresh reads the playlists it depends on.
+   */
+  private async checkReferences(userId: number, self: number | null, rules: readonly RuleNode[]) {
+    const refs = playlistRefs(rules);
+    if (refs.length === 0) return;
+    const manual = refs.flatMap((r) => ('playlistId' in r ? [r.playlistId] : []));
+    const smart = refs.flatMap((r) => ('smartPlaylistId' in r ? [r.smartPlaylistId] : []));
+    const missing = await this.repository.missingPlaylists(userId, manual, smart);
+    if (missing.length > 0) {
+      const m = missing[0]!;
+      throw new ApiError(
+        400,
+        'invalid_rules',
+        `IN_PLAYLIST names ${m.kind === 'smart' ? 'smart playlist' : 'playlist'} ${m.id}, which you do not have`,
+      );
+    }
+    if (self === null) return;
+    const edges = (await this.repository.references(userId)).filter((e) => e.from !== self);
+    edges.push(...smart.map((to) => ({ from: self, to })));
+    const cycle = cycleThrough(self, edges);
+    if (cycle) {
+      throw new ApiError(
+        400,
+        'invalid_rules',
+        `IN_PLAYLIST would make a cycle of smart playlists: ${cycle.join(' → ')}`,
+      );
+    }
+  }
+}
+
+function notFound(id: number): ApiError {
+  return new ApiError(404, 'not_found', `No smart playlist ${id}`);
+}
+
+function sortOf(tree: Tree, query: Pick<TrackPageQuery, 'sort' | 'order'>) {
+  const natural = SORT_OF[tree.limit?.selectBy ?? 'most_recently_added'];
+  return {
+    sort: query.sort ?? natural.sort,
+    order: query.order ?? (query.sort ? 'desc' : natural.order),
+  };
+}
+
+/** The path from `start` back to itself along the references, if there is one. */
+export function cycleThrough(start: number, edges: readonly SmartReference[]): number[] | null {
+  const next = (id: number) => edges.filter((e) => e.from === id).map((e) => e.to);
+  const seen = new Set<number>();
+  const walk = (id: number, path: number[]): number[] | null => {
+    for (const to of next(id)) {
+      if (to === start) return [...path, to];
+      if (seen.has(to)) continue;
+      seen.add(to);
+      const found = walk(to, [...path, to]);
+      if (found) return found;
+    }
+    return null;
+  };
+  return walk(start, [start]);
+}
+
+/** Ids ordered so that every playlist comes after those its rules read. */
+export function dependencyOrder(
+  ids: readonly number[],
+  edges: readonly SmartReference[],
+): number[] {
+  const done = new Set<number>();
+  const order: number[] = [];
+  const visit = (id: number, stack: Set<number>) => {
+    if (done.has(id) || stack.has(id)) return;
+    stack.add(id);
+    for (const e of edges) if (e.from === id) visit(e.to, stack);
+    done.add(id);
+    if (ids.includes(id)) order.push(id);
+  };
+  for (const id of ids) visit(id, new Set());
+  return order;
+}
