@@ -10,6 +10,8 @@ import {
 } from '../src/library/track-list.repository.js';
 import { BrowseRepository } from '../src/library/browse.repository.js';
 import { PlaylistsRepository } from '../src/library/playlists.repository.js';
+import { compileSelection } from '../src/smart-playlists/rule-compiler.js';
+import type { RuleNode, SmartLimit } from '../src/smart-playlists/rules.js';
 import { AggregatesAuditRepository } from '../src/stats/aggregates-audit.repository.js';
 import { createTestDatabase, postgresAvailable } from './support/databases.js';
 
@@ -229,6 +231,40 @@ describe.skipIf(!postgresAvailable())(
     ])('filtered by %s', async (_name, filters) => {
       for (const sort of ['added', 'plays'] as const) {
         expect(await explain(sort, 'desc', undefined, filters), sort).toEqual([]);
+      }
+    });
+
+    // Smart playlist rules are the list's filters too: the same walk of the sort's index.
+    const rules = (rulesOf: RuleNode[], limit?: SmartLimit): TrackFilters => ({
+      where: compileSelection(
+        { match: 'all', rules: rulesOf, limit },
+        // the newest track was added in June 2024
+        { userId, now: new Date('2024-06-10T00:00:00Z'), zone: 'Europe/Berlin' },
+        1,
+      ),
+    });
+    it.each<[string, RuleNode[]]>([
+      ['liked', [{ field: 'LIKED', operator: 'EQUALS', value: true }]],
+      ['rated 4 and up', [{ field: 'RATING', operator: 'GREATER_EQUAL', value: 4 }]],
+      [
+        'added in the last 90 days',
+        [{ field: 'ADDED_AT', operator: 'IN_THE_LAST', value: { amount: 90, unit: 'days' } }],
+      ],
+      ['a tag', [{ field: 'TAG', operator: 'EQUALS', value: 'chill' }]],
+      ['a genre', [{ field: 'GENRE', operator: 'EQUALS', value: 'dream pop' }]],
+      ['a name', [{ field: 'TRACK_NAME', operator: 'CONTAINS', value: 'track 1' }]],
+      // Not here: IN_PLAYLIST reads the named playlist once, hashed (bounded by that playlist,
+      // a quarter of this library), rather than probing it per track.
+    ])('a smart playlist rule: %s', async (_name, rulesOf) => {
+      for (const sort of ['added', 'plays', 'last_played'] as const) {
+        expect(await explain(sort, 'desc', undefined, rules(rulesOf)), sort).toEqual([]);
+      }
+    });
+
+    it('selects a limit off the index of its order', async () => {
+      for (const selectBy of ['most_played', 'most_recently_added', 'name'] as const) {
+        const limited = rules([], { count: 100, unit: 'tracks', selectBy });
+        expect(await explain('added', 'desc', undefined, limited), selectBy).toEqual([]);
       }
     });
 

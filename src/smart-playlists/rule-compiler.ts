@@ -219,8 +219,9 @@ function inPlaylist(ref: PlaylistRef): Sql {
  * id: stable until the next refresh, the same on both engines.
  */
 export function selectionOrder(selectBy: SelectBy, seed: number): RawBuilder<unknown> {
-  const by = (key: RawBuilder<unknown>, direction: 'asc' | 'desc') =>
-    sql`${key} ${sql.raw(direction)} NULLS LAST, ut.id ${sql.raw(direction)}`;
+  // NULLS LAST only where a key can be NULL: elsewhere it would hide the index's order.
+  const by = (key: RawBuilder<unknown>, direction: 'asc' | 'desc', nullable = false) =>
+    sql`${key} ${sql.raw(direction)}${sql.raw(nullable ? ' NULLS LAST' : '')}, ut.id ${sql.raw(direction)}`;
   switch (selectBy) {
     case 'random':
       return sql`md5(${String(seed)}::text || ':' || ut.id::text), ut.id`;
@@ -229,13 +230,13 @@ export function selectionOrder(selectBy: SelectBy, seed: number): RawBuilder<unk
     case 'least_played':
       return by(sql`s.play_count`, 'asc');
     case 'highest_rated':
-      return by(sql`ut.rating`, 'desc');
+      return by(sql`ut.rating`, 'desc', true);
     case 'lowest_rated':
-      return by(sql`ut.rating`, 'asc');
+      return by(sql`ut.rating`, 'asc', true);
     case 'most_recently_played':
-      return by(sql`s.last_played_at`, 'desc');
+      return by(sql`s.last_played_at`, 'desc', true);
     case 'least_recently_played':
-      return by(sql`s.last_played_at`, 'asc');
+      return by(sql`s.last_played_at`, 'asc', true);
     case 'most_recently_added':
       return by(sql`ut.added_at`, 'desc');
     case 'least_recently_added':
