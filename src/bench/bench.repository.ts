@@ -47,6 +47,21 @@ export class BenchRepository {
     return rows[0] && { id: rows[0].id, deepPosition: rows[0].position };
   }
 
+  /** The genre and the tag on most of the user's tracks: what a realistic smart playlist names. */
+  async commonGenreAndTag(userId: number): Promise<{ genre: string; tag: string } | undefined> {
+    const { rows } = await sql<{ genre: string; tag: string }>`
+      SELECT
+        (SELECT ge.name FROM user_track ut JOIN track_artist ta ON ta.track_id = ut.track_id
+          JOIN artist_genre ag ON ag.artist_id = ta.artist_id JOIN genre ge ON ge.id = ag.genre_id
+          WHERE ut.user_id = ${userId} GROUP BY ge.name ORDER BY count(*) DESC, ge.name LIMIT 1) AS genre,
+        (SELECT g.name FROM track_tag tt JOIN tag g ON g.user_id = tt.user_id AND g.id = tt.tag_id
+          WHERE tt.user_id = ${userId} GROUP BY g.name ORDER BY count(*) DESC, g.name LIMIT 1) AS tag`.execute(
+      this.db,
+    );
+    const row = rows[0];
+    return row?.genre && row.tag ? row : undefined;
+  }
+
   /** Catalog tracks with an album, for plays to record. */
   async someTracks(count: number) {
     return this.db

@@ -27,6 +27,7 @@ import {
   threeQueries,
 } from './baselines.js';
 import { BenchRepository } from './bench.repository.js';
+import { SmartPairs } from './smart-pairs.js';
 import { StatsPairs } from './stats-pairs.js';
 
 export interface Timing {
@@ -96,6 +97,7 @@ export class BenchService {
     private readonly apiTokens: ApiTokenService,
     private readonly playlists: PlaylistsService,
     private readonly statsPairs: StatsPairs,
+    private readonly smartPairs: SmartPairs,
   ) {}
 
   async run(options: BenchOptions): Promise<BenchResult & { file: string }> {
@@ -104,15 +106,21 @@ export class BenchService {
     if (!heavy) throw new Error('No library to measure: run `spotlib generate` first');
     const scenarios: ScenarioResult[] = [];
     const stats = await this.statsPairs.pairs(heavy.userId);
+    const smart = await this.smartPairs.pairs(heavy.userId);
     const pairs = [
       ...(await this.pagePairs(heavy.userId, heavy.tracks)),
       ...(await this.sortPairs(heavy.userId, heavy.tracks)),
       ...(await this.browsePairs(heavy.userId)),
       ...(await this.playlistPairs(heavy.userId)),
       ...stats.pairs,
+      ...smart.pairs,
       ...(options.httpUrl ? await this.httpPairs(heavy.userId, heavy.tracks, options.httpUrl) : []),
     ];
-    for (const pair of pairs) scenarios.push(await measure(pair, options));
+    try {
+      for (const pair of pairs) scenarios.push(await measure(pair, options));
+    } finally {
+      await smart.cleanup();
+    }
     const recording = await this.recordingPair();
     try {
       scenarios.push(await measure(recording, options));

@@ -38,3 +38,4 @@ export function genresOfArtist(
 ): RawBuilder<unknown> {
   return withArtistGenres(userId, sql`(SELECT ${artistId}::bigint AS artist_id)`);
 }
+

@@ -130,15 +130,15 @@ describe('rule compiler: rule -> SQL and parameters', () => {
     [
       'a tag: some value matches',
       rule('TAG', 'EQUALS', 'Chill'),
-      '(EXISTS (SELECT 1 FROM track_tag tt WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id AND tt.tag_id IN ( SELECT g.id FROM tag g WHERE g.user_id = ut.user_id AND g.sort_key = $1)))',
-      ['chill'],
+      '(EXISTS (SELECT 1 FROM track_tag tt WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id AND tt.tag_id IN ( SELECT g.id FROM tag g WHERE g.user_id = $1 AND g.sort_key = $2)))',
+      [7, 'chill'],
       false,
     ],
     [
       'a tag: NOT_CONTAINS means no value matches',
       rule('TAG', 'NOT_CONTAINS', 'x'),
-      '(NOT coalesce(EXISTS (SELECT 1 FROM track_tag tt WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id AND tt.tag_id IN ( SELECT g.id FROM tag g WHERE g.user_id = ut.user_id AND g.sort_key LIKE $1)), false))',
-      ['%x%'],
+      '(NOT coalesce(EXISTS (SELECT 1 FROM track_tag tt WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id AND tt.tag_id IN ( SELECT g.id FROM tag g WHERE g.user_id = $1 AND g.sort_key LIKE $2)), false))',
+      [7, '%x%'],
       false,
     ],
     [
@@ -179,7 +179,7 @@ describe('rule compiler: rule -> SQL and parameters', () => {
     const { sql, parameters } = compiled([rule('GENRE', 'STARTS_WITH', 'Post')]);
     expect(sql).toMatch(/^\(EXISTS \(SELECT 1 FROM track_artist ta CROSS JOIN LATERAL/);
     expect(sql).toMatch(
-      /ag\.genre_id IN \(SELECT g\.id FROM genre g WHERE g\.sort_name LIKE \$\d+\)\)\)$/,
+      /ag\.genre_id = ANY\(ARRAY\(SELECT g\.id FROM genre g WHERE g\.sort_name LIKE \$\d+\)\)\)\)$/,
     );
     // the user once for their hidden genres, once for their own
     expect(parameters).toEqual([7, 7, 'post%']);

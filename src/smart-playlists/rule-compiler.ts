@@ -85,7 +85,7 @@ function positive(rule: Condition, context: RuleContext): Sql {
     case 'genres':
       return genres(rule, context);
     case 'tags':
-      return tags(rule);
+      return tags(rule, context);
     case 'playlists':
       return inPlaylist(rule.value as PlaylistRef);
   }
@@ -191,16 +191,18 @@ function genres(rule: Condition, context: RuleContext): Sql {
     CROSS JOIN LATERAL ${genresOfArtist(context.userId, sql`ta.artist_id`)} ag
     WHERE ta.track_id = ut.track_id`;
   if (rule.operator === 'IS_EMPTY') return sql<SqlBool>`NOT EXISTS (SELECT 1 ${ofTrack})`;
+  // An array: the matching genres are found once for the query, not once per track.
   return sql<SqlBool>`EXISTS (SELECT 1 ${ofTrack}
-    AND ag.genre_id IN (SELECT g.id FROM genre g WHERE ${text(sql`g.sort_name`, rule)}))`;
+    AND ag.genre_id = ANY(ARRAY(SELECT g.id FROM genre g WHERE ${text(sql`g.sort_name`, rule)})))`;
 }
 
-function tags(rule: Condition): Sql {
+/** The user's tags are found once by name (uncorrelated), then probed per track. */
+function tags(rule: Condition, context: RuleContext): Sql {
   const ofTrack = sql`FROM track_tag tt
     WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id`;
   if (rule.operator === 'IS_EMPTY') return sql<SqlBool>`NOT EXISTS (SELECT 1 ${ofTrack})`;
   return sql<SqlBool>`EXISTS (SELECT 1 ${ofTrack} AND tt.tag_id IN (
-    SELECT g.id FROM tag g WHERE g.user_id = ut.user_id AND ${text(sql`g.sort_key`, rule)}))`;
+    SELECT g.id FROM tag g WHERE g.user_id = ${context.userId} AND ${text(sql`g.sort_key`, rule)}))`;
 }
 
 /** A smart playlist's membership is its last refresh, so a rule never evaluates another's rules. */
