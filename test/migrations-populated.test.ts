@@ -30,6 +30,13 @@ describeEngines('each migration on a populated database', (engine) => {
         expect(after).toMatchObject(before);
         // every library row keeps its play counters (0011 moved them to their own table)
         expect(after.user_track_stats).toBe(after.user_track);
+        // genres and tags get their sort keys (0016)
+        if (index < 4) return;
+        const keys = await sql<{ genre: string; tag: string }>`
+          SELECT (SELECT sort_name FROM genre) AS genre, (SELECT sort_key FROM tag) AS tag`.execute(
+          db,
+        );
+        expect(keys.rows[0]).toEqual({ genre: 'musica mexicana', tag: 'cafe' });
       } finally {
         await drop();
       }
@@ -62,7 +69,34 @@ async function fill(database: Database, index: number) {
     }
   }
   if (index >= 3) await newTrack(db, { name: 'Unsaved' });
+  if (index >= 4) await fillNamed(database, index);
   return counts(database);
+}
+
+/** Genres, tags and a smart playlist with a rule, in the columns their schema has. */
+async function fillNamed(database: Database, index: number) {
+  const { db } = database;
+  const sortKeys = index > migrations.findIndex((m) => m.name === '0016-smart-playlists');
+  const user = (await newUser(db)).id;
+  await (
+    sortKeys
+      ? sql`INSERT INTO genre (name, sort_name) VALUES ('música mexicana', 'musica mexicana')`
+      : sql`INSERT INTO genre (name) VALUES ('música mexicana')`
+  ).execute(db);
+  await (
+    sortKeys
+      ? sql`INSERT INTO tag (user_id, name, name_key, sort_key) VALUES (${user}, 'Café', 'café', 'cafe')`
+      : sql`INSERT INTO tag (user_id, name, name_key) VALUES (${user}, 'Café', 'café')`
+  ).execute(db);
+  const { rows } = await sql<{ id: number }>`
+    INSERT INTO smart_playlist (user_id, name) VALUES (${user}, 'Five stars') RETURNING id`.execute(
+    db,
+  );
+  await sql`INSERT INTO smart_playlist_rule
+      (user_id, smart_playlist_id, position, depth, kind, field, operator, value_type, value)
+    VALUES (${user}, ${rows[0]!.id}, 0, 1, 'condition', 'RATING', 'EQUALS', 'NUMBER', '{5}')`.execute(
+    db,
+  );
 }
 
 async function counts(database: Database) {
@@ -74,6 +108,10 @@ async function counts(database: Database) {
     'user_track',
     'user_track_stats',
     'play_history_archive',
+    'genre',
+    'tag',
+    'smart_playlist',
+    'smart_playlist_rule',
   ];
   const result: Record<string, number> = {};
   for (const table of tables) {

@@ -534,6 +534,30 @@ describeEachEngine('smart playlists', (t) => {
         /rules\[0\]\.value: expected \{amount/,
       ],
       [
+        'a period reaching before SQL dates',
+        {
+          name: 'x',
+          rules: [
+            {
+              field: 'LAST_PLAYED',
+              operator: 'IN_THE_LAST',
+              value: { amount: 100000, unit: 'months' },
+            },
+          ],
+        },
+        /rules\[0\]\.value: at most 1200 months/,
+      ],
+      [
+        'a count beyond its column',
+        { name: 'x', rules: [{ field: 'PLAY_COUNT', operator: 'BETWEEN', value: [0, 3e9] }] },
+        /rules\[0\]\.value: PLAY_COUNT is at most 2147483647/,
+      ],
+      [
+        'year zero',
+        { name: 'x', rules: [{ field: 'ADDED_AT', operator: 'EQUALS', value: '0000-01-01' }] },
+        /rules\[0\]\.value: expected a date \(YYYY-MM-DD\) from 1900 on/,
+      ],
+      [
         'an empty group',
         { name: 'x', rules: [{ match: 'all', rules: [] }] },
         /rules\[0\]\.rules: a group needs at least one rule/,

@@ -59,6 +59,8 @@ export type SelectBy = (typeof SELECT_BY)[number];
 
 export const PERIOD_UNITS = ['days', 'weeks', 'months'] as const;
 export type PeriodUnit = (typeof PERIOD_UNITS)[number];
+/** A hundred years of each unit: far enough back for any library, near enough for SQL's dates. */
+export const PERIOD_MAX: Record<PeriodUnit, number> = { days: 36_525, weeks: 5_218, months: 1_200 };
 export type Match = 'all' | 'any';
 
 export interface Period {
@@ -130,6 +132,9 @@ export interface FieldSpec {
   step?: number;
 }
 
+/** The columns' integer type bounds a value: beyond it the comparison would be an SQL error. */
+const INT_MAX = 2_147_483_647;
+
 export const FIELDS: Record<RuleField, FieldSpec> = {
   RATING: {
     type: 'number',
@@ -147,6 +152,7 @@ export const FIELDS: Record<RuleField, FieldSpec> = {
     column: 'play_count',
     empty: 'zero',
     min: 0,
+    max: INT_MAX,
     step: 1,
   },
   SKIP_COUNT: {
@@ -155,6 +161,7 @@ export const FIELDS: Record<RuleField, FieldSpec> = {
     column: 'skip_count',
     empty: 'zero',
     min: 0,
+    max: INT_MAX,
     step: 1,
   },
   MS_PLAYED: {
@@ -163,6 +170,7 @@ export const FIELDS: Record<RuleField, FieldSpec> = {
     column: 'ms_played',
     empty: 'zero',
     min: 0,
+    max: Number.MAX_SAFE_INTEGER,
     step: 1,
   },
   DURATION: {
@@ -171,6 +179,7 @@ export const FIELDS: Record<RuleField, FieldSpec> = {
     column: 'duration_ms',
     empty: 'null',
     min: 0,
+    max: INT_MAX,
     step: 1,
   },
   LAST_PLAYED: { type: 'date', source: 'stats', column: 'last_played_at', empty: 'null' },

@@ -7,6 +7,7 @@ import {
   FIELDS,
   MAX_DEPTH,
   OPERATORS_OF,
+  PERIOD_MAX,
   PERIOD_UNITS,
   RULE_FIELDS,
   RULE_OPERATORS,
@@ -107,17 +108,18 @@ function valueProblem(
 
 function periodProblem(value: unknown): string | undefined {
   const period = z
-    .object({
-      amount: z.number().int().min(1).max(100000),
-      unit: z.enum(PERIOD_UNITS),
-    })
-    .strict();
-  return period.safeParse(value).success
-    ? undefined
-    : 'expected {amount: a whole number from 1, unit: days, weeks or months}';
+    .object({ amount: z.number().int().min(1), unit: z.enum(PERIOD_UNITS) })
+    .strict()
+    .safeParse(value);
+  if (!period.success) {
+    return 'expected {amount: a whole number from 1, unit: days, weeks or months}';
+  }
+  const { amount, unit } = period.data;
+  return amount > PERIOD_MAX[unit] ? `at most ${PERIOD_MAX[unit]} ${unit}` : undefined;
 }
 
-const isoDate = z.iso.date();
+/** Days from 1900: older ones mean nothing for a library, and year 0 is no date to SQL. */
+const isoDate = z.iso.date().refine((day) => day >= '1900-01-01');
 const playlistRef = z.union([
   z.object({ playlistId: entityId }).strict(),
   z.object({ smartPlaylistId: entityId }).strict(),
@@ -132,10 +134,12 @@ function scalarProblem(field: string, spec: FieldSpec, value: unknown): string |
       if (spec.step !== undefined && !Number.isInteger(value / spec.step)) {
         return spec.step === 1 ? 'expected a whole number' : `expected steps of ${spec.step}`;
       }
-      return value > Number.MAX_SAFE_INTEGER ? 'expected a smaller number' : undefined;
+      return undefined;
     }
     case 'date':
-      return isoDate.safeParse(value).success ? undefined : 'expected a date (YYYY-MM-DD)';
+      return isoDate.safeParse(value).success
+        ? undefined
+        : 'expected a date (YYYY-MM-DD) from 1900 on';
     case 'text':
       return typeof value === 'string' && value.trim() !== '' && value.length <= 200
         ? undefined

@@ -55,7 +55,11 @@ export interface OracleContext {
   zone: string;
 }
 
-/** Whether a definition's rules select the track. */
+/**
+ * Whether a definition's rules select the track. A definition without rules
+ * selects the whole library, whatever its match (the API allows an empty
+ * top level; a group needs a rule).
+ */
 export function matches(
   def: { match: Match; rules: RuleNode[] },
   track: TrackFacts,
@@ -65,6 +69,7 @@ export function matches(
 }
 
 function matchGroup(match: Match, rules: RuleNode[], track: TrackFacts, ctx: OracleContext) {
+  if (rules.length === 0) return true;
   const test = (node: RuleNode): boolean =>
     isGroup(node)
       ? matchGroup(node.match, node.rules, track, ctx)
