@@ -440,6 +440,20 @@ describeEachEngine('smart playlists', (t) => {
       expect((await call('GET', `/smart-playlists/${id}`)).status).toBe(404);
     });
 
+    it('takes concurrent refreshes one after the other', async () => {
+      const created = await call('POST', '/smart-playlists', definition);
+      const id = created.body.id as number;
+      const refreshes = await Promise.all(
+        [1, 2, 3].map(() => call('POST', `/smart-playlists/${id}/refresh`)),
+      );
+      expect(refreshes.map((r) => [r.status, r.body.trackCount])).toEqual([
+        [200, 2],
+        [200, 2],
+        [200, 2],
+      ]);
+      expect((await call('GET', `/smart-playlists/${id}`)).body.trackCount).toBe(2);
+    });
+
     it('exports and imports its definition', async () => {
       const created = await call('POST', '/smart-playlists', definition);
       const exported = await call('GET', `/smart-playlists/${created.body.id as number}/export`);
@@ -471,10 +485,24 @@ describeEachEngine('smart playlists', (t) => {
         ],
       });
       expect(cycle.status).toBe(400);
-      expect(cycle.body.message).toMatch(/cycle/);
+      expect(cycle.body.message).toMatch(/^rules\[0\]\.value: IN_PLAYLIST would make a cycle/);
       expect((await call('GET', `/smart-playlists/${ratedId}`)).body.rules).toEqual([
         { field: 'RATING', operator: 'GREATER_EQUAL', value: 4 },
       ]);
+
+      // a new definition of the one read refreshes its reader
+      await call('PUT', `/smart-playlists/${ratedId}`, {
+        name: 'Rated 2.5+',
+        rules: [{ field: 'RATING', operator: 'GREATER_EQUAL', value: 2.5 }],
+      });
+      const reader = await call('GET', `/smart-playlists/${within.body.id as number}`);
+      expect(reader.body.trackCount).toBe(2);
+
+      // the one read cannot go while its reader reads it
+      const refused = await call('DELETE', `/smart-playlists/${ratedId}`);
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toMatch(new RegExp(`smart playlist ${String(within.body.id)}`));
+      expect((await call('GET', `/smart-playlists/${ratedId}`)).status).toBe(200);
     });
   });
 
@@ -558,6 +586,16 @@ describeEachEngine('smart playlists', (t) => {
         /rules\[0\]\.value: expected a date \(YYYY-MM-DD\) from 1900 on/,
       ],
       [
+        'a NUL in text',
+        { name: 'x', rules: [{ field: 'TRACK_NAME', operator: 'CONTAINS', value: 'a\u0000b' }] },
+        /rules\[0\]\.value: expected text/,
+      ],
+      [
+        'text that folds to nothing',
+        { name: 'x', rules: [{ field: 'TRACK_NAME', operator: 'CONTAINS', value: '\u0301' }] },
+        /rules\[0\]\.value: expected text/,
+      ],
+      [
         'an empty group',
         { name: 'x', rules: [{ match: 'all', rules: [] }] },
         /rules\[0\]\.rules: a group needs at least one rule/,
@@ -606,7 +644,7 @@ describeEachEngine('smart playlists', (t) => {
           name: 'x',
           rules: [{ field: 'IN_PLAYLIST', operator: 'EQUALS', value: { smartPlaylistId: 0 } }],
         },
-        /smart playlist \d+, which you do not have/,
+        /rules\[0\]\.value: no smart playlist \d+ of yours/,
       ],
     ];
     it.each(bad)('%s: 400, nothing created', async (_title, body, message) => {

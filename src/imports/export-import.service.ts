@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { AppConfig, Engine } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -84,6 +84,8 @@ export interface ImportProgress {
  */
 @Injectable()
 export class ExportImportService {
+  private readonly logger = new Logger(ExportImportService.name);
+
   constructor(
     private readonly tracks: TrackResolutionService,
     private readonly recorder: PlayRecorder,
@@ -119,7 +121,10 @@ export class ExportImportService {
     if (summary.playsInserted > 0) await this.history.analyze();
     // An import that stops before this leaves them stale: rebuilt in the background.
     if (bulk) await this.rollups.rebuild(user.id);
-    await this.smartPlaylists.refreshAll(user.id);
+    // The plays are in: a refresh that fails is logged (and retried hourly), not the import's failure.
+    await this.smartPlaylists.refreshAll(user.id).catch((error: unknown) => {
+      this.logger.warn(`Smart playlists were not refreshed after the import: ${String(error)}`);
+    });
     summary.unresolvedTracks = await this.library.countUnresolved(user.id);
     summary.seconds = Number((summary.seconds + (performance.now() - started) / 1000).toFixed(2));
     return summary;

@@ -38,4 +38,3 @@ export function genresOfArtist(
 ): RawBuilder<unknown> {
   return withArtistGenres(userId, sql`(SELECT ${artistId}::bigint AS artist_id)`);
 }
-

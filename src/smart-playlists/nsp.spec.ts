@@ -117,9 +117,9 @@ describe('fromNsp operators', () => {
     ['gt on a count', { gt: { playcount: 10 } }, cond('PLAY_COUNT', 'GREATER_THAN', 10)],
     ['lt on rating', { lt: { rating: 2 } }, cond('RATING', 'LESS_THAN', 2)],
     [
-      'after a date',
+      'after a date: that day on, as Navidrome compares',
       { after: { dateAdded: '2020-01-01' } },
-      cond('ADDED_AT', 'GREATER_THAN', '2020-01-01'),
+      cond('ADDED_AT', 'GREATER_EQUAL', '2020-01-01'),
     ],
     [
       'before a datetime keeps its day',

@@ -301,7 +301,8 @@ const OPERATORS: Record<string, OperatorMapping> = {
   isnot: { operator: 'NOT_EQUALS', shape: 'single' },
   gt: { operator: 'GREATER_THAN', shape: 'single' },
   lt: { operator: 'LESS_THAN', shape: 'single' },
-  after: { operator: 'GREATER_THAN', shape: 'single' },
+  // Navidrome compares a stored timestamp with the date's text: that day itself is after it.
+  after: { operator: 'GREATER_EQUAL', shape: 'single' },
   before: { operator: 'LESS_THAN', shape: 'single' },
   contains: { operator: 'CONTAINS', shape: 'single' },
   notcontains: { operator: 'NOT_CONTAINS', shape: 'single' },

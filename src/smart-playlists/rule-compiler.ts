@@ -275,3 +275,25 @@ export function compileSelection(
         WHERE running <= ${limit.count * 60_000}`;
   return { where: sql<SqlBool>`ut.id IN (${selected})`, readsStats: false };
 }
+
+/** What a refresh writes: the selection, the order of its positions, its seed and "now". */
+export interface Materialisation {
+  selection: CompiledRules;
+  order: RawBuilder<unknown>;
+  seed: number;
+  evaluatedAt: Date;
+}
+
+/** A refresh of a definition at `context.now` with a seed: positions in the limit's order, or newest first. */
+export function materialisation(
+  definition: { match: Match; rules: readonly RuleNode[]; limit?: SmartLimit | null | undefined },
+  context: RuleContext,
+  seed: number,
+): Materialisation {
+  return {
+    selection: compileSelection(definition, context, seed),
+    order: selectionOrder(definition.limit?.selectBy ?? 'most_recently_added', seed),
+    seed,
+    evaluatedAt: context.now,
+  };
+}

@@ -256,10 +256,16 @@ export function isGroup(node: RuleNode): node is Group {
   return 'rules' in node;
 }
 
-/** Every playlist a definition's rules refer to. */
-export function playlistRefs(rules: readonly RuleNode[]): PlaylistRef[] {
-  return rules.flatMap((node) => {
-    if (isGroup(node)) return playlistRefs(node.rules);
-    return node.field === 'IN_PLAYLIST' ? [node.value as PlaylistRef] : [];
+/** Every playlist a definition's rules refer to, with the path of the rule's value. */
+export function playlistRefs(
+  rules: readonly RuleNode[],
+  path = 'rules',
+): { ref: PlaylistRef; path: string }[] {
+  return rules.flatMap((node, i) => {
+    const at = `${path}[${i}]`;
+    if (isGroup(node)) return playlistRefs(node.rules, `${at}.rules`);
+    return node.field === 'IN_PLAYLIST'
+      ? [{ ref: node.value as PlaylistRef, path: `${at}.value` }]
+      : [];
   });
 }

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JobsService } from '../jobs/jobs.service.js';
 import { SmartPlaylistsService } from './smart-playlists.service.js';
 
@@ -11,6 +11,8 @@ export const SMART_REFRESH_JOB = 'smart-playlists.refresh';
  */
 @Injectable()
 export class SmartPlaylistsRefresher implements OnModuleInit {
+  private readonly logger = new Logger(SmartPlaylistsRefresher.name);
+
   constructor(
     private readonly smart: SmartPlaylistsService,
     private readonly jobs: JobsService,

@@ -2,6 +2,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { entityId, entityIdParam } from '../common/entity-id.js';
 import { pageQuerySchema } from '../common/pagination/page.js';
+import { sortKey } from '../db/sort-key.js';
 import { TRACK_SORTS } from '../library/track-list.repository.js';
 import {
   FIELDS,
@@ -22,12 +23,18 @@ import {
 const MAX_NODES = 200;
 const MAX_LIST = 500;
 
+const noNul = (text: string) => !text.includes('\u0000');
 const name = z
   .string({ error: 'name must be text' })
+  .refine(noNul, 'name must not contain NUL')
   .trim()
   .min(1, 'name must not be blank')
   .max(200, 'name must be at most 200 characters');
-const description = z.string().max(2000, 'description must be at most 2000 characters').nullable();
+const description = z
+  .string()
+  .max(2000, 'description must be at most 2000 characters')
+  .refine(noNul, 'description must not contain NUL')
+  .nullable();
 const match = z.enum(['all', 'any'], { error: 'must be all or any' });
 
 const rawNode = z
@@ -141,7 +148,11 @@ function scalarProblem(field: string, spec: FieldSpec, value: unknown): string |
         ? undefined
         : 'expected a date (YYYY-MM-DD) from 1900 on';
     case 'text':
-      return typeof value === 'string' && value.trim() !== '' && value.length <= 200
+      // NUL is no text to PostgreSQL; a value of only accents folds to nothing and would match all
+      return typeof value === 'string' &&
+        sortKey(value) !== '' &&
+        !value.includes('\u0000') &&
+        value.length <= 200
         ? undefined
         : 'expected text of 1 to 200 characters';
     case 'boolean':

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type Transaction } from 'kysely';
 import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
-import { selectionOrder, type CompiledRules } from './rule-compiler.js';
+import type { CompiledRules, Materialisation } from './rule-compiler.js';
 import { toRowValues, toTree } from './rule-rows.js';
 import { isGroup, type RuleNode, type SmartDefinition, type SmartLimit } from './rules.js';
 
@@ -83,14 +83,28 @@ export class SmartPlaylistsRepository {
     return rows.map(toPlaylist);
   }
 
+  /** The playlist and its rules as one snapshot (a PUT between two reads cannot mix them). */
   async find(userId: number, id: number): Promise<StoredSmartPlaylist | undefined> {
-    const row = await this.playlists(userId)
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((tx) => this.read(tx, userId, id, false));
+  }
+
+  private async read(
+    db: Kysely<DB>,
+    userId: number,
+    id: number,
+    lock: boolean,
+  ): Promise<StoredSmartPlaylist | undefined> {
+    const row = await this.playlists(userId, db)
       .innerJoin('user_settings as us', 'us.user_id', 'p.user_id')
       .select('us.time_zone')
       .where('p.id', '=', id)
+      .$if(lock, (qb) => qb.forUpdate(['p']))
       .executeTakeFirst();
     if (!row) return undefined;
-    const rules = await this.db
+    const rules = await db
       .selectFrom('smart_playlist_rule')
       .select([
         'id',
@@ -155,20 +169,22 @@ export class SmartPlaylistsRepository {
   }
 
   /**
-   * Writes a selection as the playlist's tracks, in one transaction: what
-   * push to Spotify and other playlists' IN_PLAYLIST rules read. Positions
-   * follow the limit's order, or the most recently added first.
+   * Writes the playlist's tracks as `select` chooses them from the definition,
+   * in one transaction that holds the playlist's row: a refresh reads the
+   * definition it writes for (a PUT in between waits), and two refreshes of
+   * one playlist take turns. What push to Spotify and other playlists'
+   * IN_PLAYLIST rules read. Positions follow the selection's order. Undefined
+   * when the playlist is gone.
    */
   async materialise(
     userId: number,
     id: number,
-    selection: CompiledRules,
-    limit: SmartLimit | null,
-    seed: number,
-    evaluatedAt: Date,
-  ): Promise<number> {
-    const order = selectionOrder(limit?.selectBy ?? 'most_recently_added', seed);
+    select: (playlist: StoredSmartPlaylist) => Materialisation,
+  ): Promise<number | undefined> {
     return this.db.transaction().execute(async (tx) => {
+      const playlist = await this.read(tx, userId, id, true);
+      if (!playlist) return undefined;
+      const { selection, order, seed, evaluatedAt } = select(playlist);
       await tx
         .deleteFrom('smart_playlist_track')
         .where('user_id', '=', userId)
@@ -208,8 +224,8 @@ export class SmartPlaylistsRepository {
     return rows.map((r) => r.user_id);
   }
 
-  private playlists(userId: number) {
-    return this.db
+  private playlists(userId: number, db: Kysely<DB> = this.db) {
+    return db
       .selectFrom('smart_playlist as p')
       .select([
         'p.id',

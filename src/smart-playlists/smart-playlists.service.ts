@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiError } from '../common/errors/http-error.filter.js';
 import type { Page } from '../common/pagination/page.js';
 import type { TrackItem, TrackSort } from '../library/track-list.repository.js';
 import { TracksService } from '../library/tracks.service.js';
-import { compileSelection, type RuleContext } from './rule-compiler.js';
+import { compileSelection, materialisation, type RuleContext } from './rule-compiler.js';
 import { playlistRefs, type RuleNode, type SelectBy, type SmartDefinition } from './rules.js';
 import {
   SmartPlaylistsRepository,
@@ -43,6 +43,8 @@ const SORT_OF: Record<SelectBy, { sort: TrackSort; order: 'asc' | 'desc' }> = {
  */
 @Injectable()
 export class SmartPlaylistsService {
+  private readonly logger = new Logger(SmartPlaylistsService.name);
+
   constructor(
     private readonly repository: SmartPlaylistsRepository,
     private readonly library: TracksService,
@@ -60,10 +62,20 @@ export class SmartPlaylistsService {
     await this.checkReferences(user.id, id, definition.rules);
     await this.repository.replace(user.id, id, definition);
     await this.refresh(user, id);
+    await this.refreshReadersOf(user.id, id);
     return this.get(user, id);
   }
 
+  /** Refused while another smart playlist's rules read it: they would silently change. */
   async remove(user: AuthUser, id: number): Promise<void> {
+    const readers = (await this.repository.references(user.id)).filter((e) => e.to === id);
+    if (readers.length > 0) {
+      throw new ApiError(
+        409,
+        'in_use',
+        `Smart playlist ${id} is read by IN_PLAYLIST rules of smart playlist ${readers.map((e) => e.from).join(', ')}`,
+      );
+    }
     if (!(await this.repository.remove(user.id, id))) throw notFound(id);
   }
 
@@ -112,7 +124,14 @@ export class SmartPlaylistsService {
           playlist.randomSeed,
         ),
       },
-      { query: 'smart-playlist', id, ...sort },
+      // a new definition or seed is another list: an old cursor would skip or repeat
+      {
+        query: 'smart-playlist',
+        id,
+        updatedAt: playlist.updatedAt.getTime(),
+        evaluatedAt: playlist.evaluatedAt?.getTime() ?? null,
+        ...sort,
+      },
     );
   }
 
@@ -153,22 +172,15 @@ export class SmartPlaylistsService {
   }
 
   private async refreshOf(userId: number, id: number) {
-    const playlist = await this.find(userId, id);
     const evaluatedAt = new Date();
-    const seed = randomInt(0, 2 ** 31 - 1);
-    const selection = compileSelection(
-      playlist,
-      { userId, now: evaluatedAt, zone: playlist.zone },
-      seed,
+    const trackCount = await this.repository.materialise(userId, id, (playlist) =>
+      materialisation(
+        playlist,
+        { userId, now: evaluatedAt, zone: playlist.zone },
+        randomInt(0, 2 ** 31 - 1),
+      ),
     );
-    const trackCount = await this.repository.materialise(
-      userId,
-      id,
-      selection,
-      playlist.limit,
-      seed,
-      evaluatedAt,
-    );
+    if (trackCount === undefined) throw notFound(id);
     return { id, trackCount, evaluatedAt };
   }
 
@@ -179,8 +191,34 @@ export class SmartPlaylistsService {
       playlists.map((p) => p.id),
       await this.repository.references(userId),
     );
-    for (const id of order) await this.refreshOf(userId, id);
-    return order.length;
+    let refreshed = 0;
+    for (const id of order) {
+      // One playlist's failure (deleted meanwhile, say) must not keep the others stale.
+      try {
+        await this.refreshOf(userId, id);
+        refreshed += 1;
+      } catch (error) {
+        this.logger.warn(
+          `Smart playlist ${id} of user ${userId} was not refreshed: ${String(error)}`,
+        );
+      }
+    }
+    return refreshed;
+  }
+
+  /** The playlists whose rules read `id`, directly or through others, in dependency order. */
+  private async refreshReadersOf(userId: number, id: number): Promise<void> {
+    const edges = await this.repository.references(userId);
+    const readers = new Set<number>();
+    const add = (to: number) =>
+      edges
+        .filter((e) => e.to === to && !readers.has(e.from))
+        .forEach((e) => {
+          readers.add(e.from);
+          add(e.from);
+        });
+    add(id);
+    for (const reader of dependencyOrder([...readers], edges)) await this.refreshOf(userId, reader);
   }
 
   /** Users with smart playlists. */
@@ -205,29 +243,46 @@ export class SmartPlaylistsService {
   private async checkReferences(userId: number, self: number | null, rules: readonly RuleNode[]) {
     const refs = playlistRefs(rules);
     if (refs.length === 0) return;
-    const manual = refs.flatMap((r) => ('playlistId' in r ? [r.playlistId] : []));
-    const smart = refs.flatMap((r) => ('smartPlaylistId' in r ? [r.smartPlaylistId] : []));
+    const manual = refs.flatMap(({ ref }) => ('playlistId' in ref ? [ref.playlistId] : []));
+    const smart = refs.flatMap(({ ref }) =>
+      'smartPlaylistId' in ref ? [ref.smartPlaylistId] : [],
+    );
     const missing = await this.repository.missingPlaylists(userId, manual, smart);
-    if (missing.length > 0) {
-      const m = missing[0]!;
-      throw new ApiError(
-        400,
-        'invalid_rules',
-        `IN_PLAYLIST names ${m.kind === 'smart' ? 'smart playlist' : 'playlist'} ${m.id}, which you do not have`,
-      );
+    const absent = refs.find(({ ref }) =>
+      missing.some((m) =>
+        m.kind === 'smart'
+          ? 'smartPlaylistId' in ref && ref.smartPlaylistId === m.id
+          : 'playlistId' in ref && ref.playlistId === m.id,
+      ),
+    );
+    if (absent) {
+      const what =
+        'smartPlaylistId' in absent.ref
+          ? `smart playlist ${absent.ref.smartPlaylistId}`
+          : `playlist ${absent.ref.playlistId}`;
+      throw invalidRule(absent.path, `no ${what} of yours`);
     }
     if (self === null) return;
     const edges = (await this.repository.references(userId)).filter((e) => e.from !== self);
     edges.push(...smart.map((to) => ({ from: self, to })));
     const cycle = cycleThrough(self, edges);
     if (cycle) {
-      throw new ApiError(
-        400,
-        'invalid_rules',
+      const closing = refs.find(
+        ({ ref }) => 'smartPlaylistId' in ref && ref.smartPlaylistId === cycle[1],
+      );
+      throw invalidRule(
+        closing?.path ?? 'rules',
         `IN_PLAYLIST would make a cycle of smart playlists: ${cycle.join(' → ')}`,
       );
     }
   }
+}
+
+/** A 400 shaped like validation's: the message and the path of the bad part. */
+function invalidRule(path: string, message: string): ApiError {
+  return new ApiError(400, 'invalid_rules', `${path}: ${message}`, {
+    issues: [{ path, message }],
+  });
 }
 
 function notFound(id: number): ApiError {
