@@ -50,7 +50,9 @@ describeEachEngine('genres on artists', (t) => {
     await savedArtist(stranger, 'Slowdive', 'Alison');
     strangersArtist = await savedArtist(stranger, 'Ride', 'Vapour Trail');
     // Spotify's genres, as the sync writes them to the shared catalog.
-    await sql`INSERT INTO genre (name, sort_name) VALUES ('shoegaze', 'shoegaze'), ('dream pop', 'dream pop')`.execute(t.db);
+    await sql`INSERT INTO genre (name, sort_name) VALUES ('shoegaze', 'shoegaze'), ('dream pop', 'dream pop')`.execute(
+      t.db,
+    );
     await sql`INSERT INTO artist_genre (artist_id, genre_id, source)
       SELECT ${slowdive}, id, 'spotify' FROM genre WHERE name IN ('shoegaze', 'dream pop')`.execute(
       t.db,

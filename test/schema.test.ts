@@ -41,7 +41,13 @@ describeEachEngine('schema', (t) => {
         () =>
           t.db
             .insertInto('tag')
-            .values({ user_id: userId, name: 'Red', name_key: 'red', sort_key: 'red', color: 'red' })
+            .values({
+              user_id: userId,
+              name: 'Red',
+              name_key: 'red',
+              sort_key: 'red',
+              color: 'red',
+            })
             .execute(),
       ],
       [
