@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalUserService } from '../src/auth/local-user.service.js';
+import { createCommandContext, runCommand } from '../src/cli/command-context.js';
 import { nameKey, sortKey } from '../src/db/sort-key.js';
 import type { TrackItem } from '../src/library/track-list.repository.js';
 import type { RuleNode, SmartLimit } from '../src/smart-playlists/rules.js';
@@ -452,6 +453,30 @@ describeEachEngine('smart playlists', (t) => {
         [200, 2],
       ]);
       expect((await call('GET', `/smart-playlists/${id}`)).body.trackCount).toBe(2);
+    });
+
+    it('refreshes from the command line, after a change the live view already shows', async () => {
+      const created = await call('POST', '/smart-playlists', {
+        name: 'Five stars',
+        rules: [{ field: 'RATING', operator: 'EQUALS', value: 5 }],
+      });
+      const id = created.body.id as number;
+      expect(created.body.trackCount).toBe(1);
+      await call('PUT', `/tracks/${ids.blue}/rating`, { rating: 5 });
+      try {
+        expect((await call('GET', `/smart-playlists/${id}/count`)).body.count).toBe(2);
+        expect((await call('GET', `/smart-playlists/${id}`)).body.trackCount).toBe(1);
+        const result = (await runCommand(
+          createCommandContext((type) => server.app.get(type, { strict: false }), undefined),
+          'smart.refresh',
+          {},
+        )) as { refreshed: number };
+        expect(result.refreshed).toBeGreaterThanOrEqual(1);
+        expect((await call('GET', `/smart-playlists/${id}`)).body.trackCount).toBe(2);
+      } finally {
+        await call('PUT', `/tracks/${ids.blue}/rating`, { rating: 4 });
+        await call('DELETE', `/smart-playlists/${id}`);
+      }
     });
 
     it('exports and imports its definition', async () => {

@@ -25,6 +25,8 @@ export interface NewTrack {
  * The shared catalog. Rows made from metadata alone have no Spotify id and are
  * unique by normalised name (partial unique indexes), so concurrent writers
  * meet in ON CONFLICT instead of making twins. Lookups prefer resolved rows.
+ * Inserts go in key order, so two writers wait for each other's new keys in
+ * the same order and cannot deadlock.
  */
 @Injectable()
 export class CatalogRepository {
@@ -62,6 +64,7 @@ export class CatalogRepository {
       SELECT n.name, n.sort_name
       FROM unnest(${artists.map((a) => a.name)}::text[], ${sortNames}::text[]) AS n(name, sort_name)
       WHERE NOT EXISTS (SELECT 1 FROM artist a WHERE a.sort_name = n.sort_name COLLATE "C")
+      ORDER BY n.sort_name
       ON CONFLICT (sort_name) WHERE spotify_id IS NULL DO NOTHING`.execute(this.db);
     const { rows } = await sql<{ sort_name: string; id: number }>`
       SELECT DISTINCT ON (sort_name) sort_name, id FROM artist
@@ -86,6 +89,7 @@ export class CatalogRepository {
       WHERE NOT EXISTS (
         SELECT 1 FROM album a WHERE a.artist_id = n.artist_id AND a.sort_name = n.sort_name COLLATE "C"
       )
+      ORDER BY n.artist_id, n.sort_name
       ON CONFLICT (artist_id, sort_name) WHERE spotify_id IS NULL DO NOTHING`.execute(this.db);
     const { rows } = await sql<{ artist_id: number; sort_name: string; id: number }>`
       SELECT DISTINCT ON (a.artist_id, a.sort_name) a.artist_id, a.sort_name, a.id
@@ -157,6 +161,7 @@ export class CatalogRepository {
         WHERE n.spotify_id IS NOT NULL OR NOT EXISTS (
           SELECT 1 FROM track t WHERE t.artist_id = n.artist_id AND t.sort_name = n.sort_name COLLATE "C"
         )
+        ORDER BY n.spotify_id, n.artist_id, n.sort_name
         ON CONFLICT DO NOTHING
         RETURNING id, artist_id
       )

@@ -6,6 +6,7 @@ import { BenchService } from '../bench/bench.service.js';
 import { GeneratorService } from '../generator/generator.service.js';
 import { ExportImportService } from '../imports/export-import.service.js';
 import { SchemaService } from '../db/schema.service.js';
+import { SmartPlaylistsService } from '../smart-playlists/smart-playlists.service.js';
 import { StatsAuditService } from '../stats/stats-audit.service.js';
 import { defineCommand, type CliCommand } from './command.js';
 
@@ -77,6 +78,15 @@ export const commands: Record<string, CliCommand> = {
     run: (ctx) => ctx.get(StatsAuditService).rebuild(ctx.userId),
     render: (r) =>
       `Rebuilt the aggregates and rollups of ${r.users} users (${r.repaired} rows had drifted)`,
+  }),
+  'smart.refresh': defineCommand({
+    description:
+      "Refresh the user's smart playlists now (they also refresh hourly and after imports)",
+    args: z.object({}),
+    run: async (ctx) => ({
+      refreshed: await ctx.get(SmartPlaylistsService).refreshAll((await ctx.user()).id),
+    }),
+    render: (r) => `Refreshed ${r.refreshed} smart playlists`,
   }),
   'history.archive': defineCommand({
     description: 'Move months older than HISTORY_HOT_MONTHS to the archive (also runs daily)',

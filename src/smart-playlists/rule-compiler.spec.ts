@@ -130,14 +130,14 @@ describe('rule compiler: rule -> SQL and parameters', () => {
     [
       'a tag: some value matches',
       rule('TAG', 'EQUALS', 'Chill'),
-      '(EXISTS (SELECT 1 FROM track_tag tt WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id AND tt.tag_id IN ( SELECT g.id FROM tag g WHERE g.user_id = $1 AND g.sort_key = $2)))',
+      '(EXISTS (SELECT 1 FROM track_tag tt WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id AND tt.tag_id = ANY(ARRAY( SELECT g.id FROM tag g WHERE g.user_id = $1 AND g.sort_key = $2))))',
       [7, 'chill'],
       false,
     ],
     [
       'a tag: NOT_CONTAINS means no value matches',
       rule('TAG', 'NOT_CONTAINS', 'x'),
-      '(NOT coalesce(EXISTS (SELECT 1 FROM track_tag tt WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id AND tt.tag_id IN ( SELECT g.id FROM tag g WHERE g.user_id = $1 AND g.sort_key LIKE $2)), false))',
+      '(NOT coalesce(EXISTS (SELECT 1 FROM track_tag tt WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id AND tt.tag_id = ANY(ARRAY( SELECT g.id FROM tag g WHERE g.user_id = $1 AND g.sort_key LIKE $2))), false))',
       [7, '%x%'],
       false,
     ],

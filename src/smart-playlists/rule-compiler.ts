@@ -196,13 +196,13 @@ function genres(rule: Condition, context: RuleContext): Sql {
     AND ag.genre_id = ANY(ARRAY(SELECT g.id FROM genre g WHERE ${text(sql`g.sort_name`, rule)})))`;
 }
 
-/** The user's tags are found once by name (uncorrelated), then probed per track. */
+/** The user's tags are found once by name (an array, like genres), then probed per track. */
 function tags(rule: Condition, context: RuleContext): Sql {
   const ofTrack = sql`FROM track_tag tt
     WHERE tt.user_id = ut.user_id AND tt.user_track_id = ut.id`;
   if (rule.operator === 'IS_EMPTY') return sql<SqlBool>`NOT EXISTS (SELECT 1 ${ofTrack})`;
-  return sql<SqlBool>`EXISTS (SELECT 1 ${ofTrack} AND tt.tag_id IN (
-    SELECT g.id FROM tag g WHERE g.user_id = ${context.userId} AND ${text(sql`g.sort_key`, rule)}))`;
+  return sql<SqlBool>`EXISTS (SELECT 1 ${ofTrack} AND tt.tag_id = ANY(ARRAY(
+    SELECT g.id FROM tag g WHERE g.user_id = ${context.userId} AND ${text(sql`g.sort_key`, rule)})))`;
 }
 
 /** A smart playlist's membership is its last refresh, so a rule never evaluates another's rules. */

@@ -15,6 +15,6 @@ import { SmartPlaylistsService } from './smart-playlists.service.js';
     SmartPlaylistsImportService,
     SmartPlaylistsRefresher,
   ],
-  exports: [SmartPlaylistsService],
+  exports: [SmartPlaylistsService, SmartPlaylistsRepository],
 })
 export class SmartPlaylistsModule {}

@@ -158,6 +158,15 @@ export class SmartPlaylistsRepository {
     return rows;
   }
 
+  /** The ids of the user's tracks a selection holds, in no order. */
+  async matchingIds(userId: number, selection: CompiledRules): Promise<number[]> {
+    const { rows } = await sql<{ id: number }>`
+      SELECT ut.id FROM user_track ut
+      ${selection.readsStats ? sql`JOIN user_track_stats s ON s.user_id = ut.user_id AND s.user_track_id = ut.id` : sql``}
+      WHERE ut.user_id = ${userId} AND ${selection.where}`.execute(this.db);
+    return rows.map((r) => r.id);
+  }
+
   /** How many tracks a selection holds and how long they last. */
   async count(userId: number, selection: CompiledRules) {
     const { rows } = await sql<{ count: number; duration_ms: number }>`
