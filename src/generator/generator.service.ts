@@ -85,7 +85,7 @@ export class GeneratorService {
       await this.organise(userId, world, trackIds);
     }
     result.libraryTracks = await this.generated.libraryTracks(result.users);
-    await this.generated.analyze();
+    await this.generated.vacuumAnalyze();
     result.seconds = Number(((performance.now() - started) / 1000).toFixed(2));
     return result;
   }
