@@ -22,6 +22,7 @@ import {
   matches,
   periodStart,
   selectLimited,
+  trackFacts,
   type OracleContext,
   type TrackFacts,
 } from './support/rule-oracle.js';
@@ -29,27 +30,7 @@ import {
 const UTC: OracleContext = { now: NOW, zone: 'UTC' };
 const KOLKATA: OracleContext = { now: NOW, zone: 'Asia/Kolkata' };
 
-function track(facts: Partial<TrackFacts> = {}): TrackFacts {
-  return {
-    id: 1,
-    trackName: 'Song',
-    albumName: null,
-    artistNames: ['Artist'],
-    genres: [],
-    tags: [],
-    rating: null,
-    playCount: 0,
-    skipCount: 0,
-    msPlayed: 0,
-    durationMs: null,
-    lastPlayedAt: null,
-    addedAt: new Date('2026-01-01T00:00:00Z'),
-    liked: false,
-    playlists: [],
-    smartPlaylists: [],
-    ...facts,
-  };
-}
+const track = trackFacts;
 
 function rule(
   field: RuleField,

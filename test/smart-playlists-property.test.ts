@@ -24,7 +24,7 @@ import {
   limitArb,
   ruleTreeArb,
 } from './support/rule-arbitraries.js';
-import { matches, selectLimited, type TrackFacts } from './support/rule-oracle.js';
+import { matches, selectLimited, trackFacts, type TrackFacts } from './support/rule-oracle.js';
 
 /**
  * The SQL compiler of smart playlist rules against the in-memory oracle: a
@@ -47,25 +47,7 @@ type Args = [TrackFacts[], Group, SmartLimit | null, string, number];
 
 /** A track of a fixed example: ids 1..N in order. */
 function track(id: number, facts: Partial<TrackFacts> = {}): TrackFacts {
-  return {
-    id,
-    trackName: 'Blue',
-    albumName: null,
-    artistNames: ['Zoë'],
-    genres: [],
-    tags: [],
-    rating: null,
-    playCount: 0,
-    skipCount: 0,
-    msPlayed: 0,
-    durationMs: 180_000,
-    lastPlayedAt: null,
-    addedAt: new Date('2026-01-01T00:00:00Z'),
-    liked: false,
-    playlists: [],
-    smartPlaylists: [],
-    ...facts,
-  };
+  return trackFacts({ id, trackName: 'Blue', artistNames: ['Zoë'], durationMs: 180_000, ...facts });
 }
 
 /** Cases worth running every time, before the generated ones. */

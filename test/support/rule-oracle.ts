@@ -49,6 +49,29 @@ export interface TrackFacts {
   smartPlaylists: number[];
 }
 
+/** A never-played, unrated, untagged track for hand-written examples; `facts` override. */
+export function trackFacts(facts: Partial<TrackFacts> = {}): TrackFacts {
+  return {
+    id: 1,
+    trackName: 'Song',
+    albumName: null,
+    artistNames: ['Artist'],
+    genres: [],
+    tags: [],
+    rating: null,
+    playCount: 0,
+    skipCount: 0,
+    msPlayed: 0,
+    durationMs: null,
+    lastPlayedAt: null,
+    addedAt: new Date('2026-01-01T00:00:00Z'),
+    liked: false,
+    playlists: [],
+    smartPlaylists: [],
+    ...facts,
+  };
+}
+
 export interface OracleContext {
   now: Date;
   /** an IANA zone */
