@@ -11,3 +11,8 @@ export function sortKey(name: string): string {
 export function nameKey(name: string): string {
   return name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
+
+/** Text matched literally inside a LIKE pattern: its `\`, `%` and `_` escaped. */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}

@@ -3,6 +3,7 @@ import { Kysely, sql, type RawBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
+import { likeLiteral } from '../db/sort-key.js';
 import { genresOfArtist } from './user-artist-genres.js';
 
 /** One track of a user's library as every list shows it. */
@@ -376,7 +377,7 @@ function filterConditions(
   if (filters.where) conditions.push(filters.where.where);
   for (const word of filters.words ?? []) {
     conditions.push(sql`(ut.title_sort || ' ' || ut.artist_sort || ' ' || coalesce(ut.album_sort, ''))
-      LIKE ${`%${word.replace(/[\\%_]/g, '\\$&')}%`}`);
+      LIKE ${`%${likeLiteral(word)}%`}`);
   }
   return conditions;
 }

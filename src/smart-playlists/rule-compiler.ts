@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { numberArray, textArray } from '../db/array-literal.js';
-import { sortKey } from '../db/sort-key.js';
+import { likeLiteral, sortKey } from '../db/sort-key.js';
 import { genresOfArtist } from '../library/user-artist-genres.js';
 import {
   FIELDS,
@@ -174,7 +174,7 @@ function text(key: RawBuilder<unknown>, rule: Condition): Sql {
     return sql<SqlBool>`${key} = ANY(${textArray((rule.value as string[]).map(sortKey))}::text[])`;
   }
   const folded = sortKey(rule.value as string);
-  const literal = folded.replace(/[\\%_]/g, '\\$&');
+  const literal = likeLiteral(folded);
   const patterns: Partial<Record<Condition['operator'], string>> = {
     CONTAINS: `%${literal}%`,
     STARTS_WITH: `${literal}%`,

@@ -161,9 +161,7 @@ export class SmartPlaylistsRepository {
   /** The ids of the user's tracks a selection holds, in no order. */
   async matchingIds(userId: number, selection: CompiledRules): Promise<number[]> {
     const { rows } = await sql<{ id: number }>`
-      SELECT ut.id FROM user_track ut
-      ${selection.readsStats ? sql`JOIN user_track_stats s ON s.user_id = ut.user_id AND s.user_track_id = ut.id` : sql``}
-      WHERE ut.user_id = ${userId} AND ${selection.where}`.execute(this.db);
+      SELECT ut.id ${selected(userId, selection)}`.execute(this.db);
     return rows.map((r) => r.id);
   }
 
@@ -171,9 +169,7 @@ export class SmartPlaylistsRepository {
   async count(userId: number, selection: CompiledRules) {
     const { rows } = await sql<{ count: number; duration_ms: number }>`
       SELECT count(*)::int AS count, coalesce(sum(ut.duration_ms), 0)::bigint AS duration_ms
-      FROM user_track ut
-      ${selection.readsStats ? sql`JOIN user_track_stats s ON s.user_id = ut.user_id AND s.user_track_id = ut.id` : sql``}
-      WHERE ut.user_id = ${userId} AND ${selection.where}`.execute(this.db);
+      ${selected(userId, selection)}`.execute(this.db);
     return { count: rows[0]!.count, durationMs: rows[0]!.duration_ms };
   }
 
@@ -258,6 +254,13 @@ export class SmartPlaylistsRepository {
       ])
       .where('p.user_id', '=', userId);
   }
+}
+
+/** The user's tracks a selection holds, joined to their counters only when it reads them. */
+function selected(userId: number, selection: CompiledRules) {
+  return sql`FROM user_track ut
+    ${selection.readsStats ? sql`JOIN user_track_stats s ON s.user_id = ut.user_id AND s.user_track_id = ut.id` : sql``}
+    WHERE ut.user_id = ${userId} AND ${selection.where}`;
 }
 
 function columns(definition: SmartDefinition) {

@@ -117,13 +117,7 @@ export class SmartPlaylistsService {
     return this.library.pageOf(
       user.id,
       { ...query, ...sort },
-      {
-        where: compileSelection(
-          playlist,
-          this.context(user.id, playlist.zone),
-          playlist.randomSeed,
-        ),
-      },
+      { where: this.liveSelection(user.id, playlist) },
       // a new definition or seed is another list: an old cursor would skip or repeat
       {
         query: 'smart-playlist',
@@ -137,12 +131,7 @@ export class SmartPlaylistsService {
 
   async count(user: AuthUser, id: number) {
     const playlist = await this.find(user.id, id);
-    const selection = compileSelection(
-      playlist,
-      this.context(user.id, playlist.zone),
-      playlist.randomSeed,
-    );
-    return this.repository.count(user.id, selection);
+    return this.repository.count(user.id, this.liveSelection(user.id, playlist));
   }
 
   /** An unsaved tree, as the editor shows it: the first page and the count. */
@@ -224,6 +213,11 @@ export class SmartPlaylistsService {
   /** Users with smart playlists. */
   owners(): Promise<number[]> {
     return this.repository.owners();
+  }
+
+  /** A saved playlist's tracks now, drawn with the seed of its last refresh. */
+  private liveSelection(userId: number, playlist: StoredSmartPlaylist) {
+    return compileSelection(playlist, this.context(userId, playlist.zone), playlist.randomSeed);
   }
 
   private context(userId: number, zone: string): RuleContext {
