@@ -712,6 +712,30 @@ describeEachEngine('smart playlists', (t) => {
       expect(theirs.name).toBe('Theirs');
     });
 
+    it('refuses a bad preview, a foreign export and a bad sort, changing nothing', async () => {
+      const before = await countMine();
+      const preview = await call('POST', '/smart-playlists/preview', {
+        rules: [{ field: 'RATING', operator: 'EQUALS', value: 'five' }],
+      });
+      expect(preview.status).toBe(400);
+      expect(preview.body.message).toMatch(/rules\[0\]\.value: expected a number/);
+      const imported = await call('POST', '/smart-playlists/import', {
+        spotlib: 'smart-playlist',
+        version: 2,
+        definition: { name: 'x', rules: [] },
+      });
+      expect(imported.status).toBe(400);
+      expect(imported.body.message).toMatch(/version: only version 1 is known/);
+      expect(await countMine()).toBe(before);
+      const created = await call('POST', '/smart-playlists', { name: 'Sorted', rules: [] });
+      const sorted = await call(
+        'GET',
+        `/smart-playlists/${created.body.id as number}/tracks?sort=bpm`,
+      );
+      expect(sorted.status).toBe(400);
+      expect(sorted.body.message).toMatch(/sort: must be one of/);
+    });
+
     it("refuses a library list's cursor", async () => {
       const created = await call('POST', '/smart-playlists', { name: 'All', rules: [] });
       const library = await call('GET', '/tracks?limit=1');
