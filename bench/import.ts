@@ -8,19 +8,15 @@
  * PostgreSQL uses (and recreates) `spotlib_bench_import` on the server of
  * TEST_DATABASE_URL; PGlite a fresh data directory.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
-import { openPostgres } from '../src/db/database.js';
 import { writeExtendedHistory } from '../src/generator/extended-history-files.js';
+import { cli, freshEnvironment } from './environment.js';
 
-const run = promisify(execFile);
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
@@ -30,8 +26,6 @@ const { values } = parseArgs({
 });
 const ROWS = Number(values.rows);
 const SEED = Number(values.seed);
-const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const root = path.resolve(import.meta.dirname, '../..');
 
 interface ImportRun {
   seconds: number;
@@ -54,7 +48,7 @@ async function main() {
   }
   const engines = values.engine === 'both' ? ['postgres', 'pglite'] : [values.engine];
   for (const engine of engines) {
-    const env = await freshEnvironment(engine);
+    const env = await freshEnvironment(engine, 'spotlib_bench_import');
     await cli(env, ['db', 'migrate']);
     const first = await importOnce(env, exportDir);
     const again = await importOnce(env, exportDir);
@@ -91,38 +85,6 @@ async function importOnce(env: NodeJS.ProcessEnv, dir: string): Promise<ImportRu
     maxRssMB: Math.round(maxRssKb / 1024),
     summary: result,
   };
-}
-
-async function cli(env: NodeJS.ProcessEnv, args: string[]) {
-  const { stdout, stderr } = await run(
-    process.execPath,
-    [
-      '--import',
-      path.join(root, 'dist-bench/bench/max-rss.js'),
-      path.join(root, 'dist/cli.js'),
-      ...args,
-      '--json',
-    ],
-    { env, maxBuffer: 1 << 26 },
-  );
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-  const maxRssKb = Number(/max-rss-kb=(\d+)/.exec(stderr)?.[1] ?? 0);
-  return { result, maxRssKb };
-}
-
-async function freshEnvironment(engine: string): Promise<NodeJS.ProcessEnv> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'spotlib-bench-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' };
-  if (engine === 'postgres') {
-    const admin = openPostgres(serverUrl, 1);
-    await sql`DROP DATABASE IF EXISTS spotlib_bench_import WITH (FORCE)`.execute(admin.db);
-    await sql`CREATE DATABASE spotlib_bench_import`.execute(admin.db);
-    await admin.close();
-    const url = new URL(serverUrl);
-    url.pathname = '/spotlib_bench_import';
-    env.DATABASE_URL = url.toString();
-  }
-  return env;
 }
 
 await main();

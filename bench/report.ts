@@ -13,6 +13,16 @@ interface ImportReport {
   verify: { drift: number };
 }
 
+interface SyncReport {
+  engine: string;
+  date: string;
+  tracks: number;
+  machine: { cores: number; memoryGiB: number };
+  fullSync: { seconds: number; tracksPerSecond: number; maxRssMB: number };
+  incrementalSync: { seconds: number; maxRssMB: number };
+  verify: { drift: number };
+}
+
 /** BENCHMARKS.md from the latest result file of each engine and scale (and of each import run). */
 export async function writeBenchmarksMarkdown(resultsDir: string, target: string): Promise<void> {
   const files = (await readdir(resultsDir)).filter((f) => f.endsWith('.json')).sort();
@@ -24,6 +34,8 @@ export async function writeBenchmarksMarkdown(resultsDir: string, target: string
   for (const [key, file] of latest) {
     if (key.startsWith('import-'))
       sections.push(importSection(await read<ImportReport>(file), file));
+    else if (key.startsWith('sync-'))
+      sections.push(syncSection(await read<SyncReport>(file), file));
     else if (key.startsWith('recording-'))
       sections.push(recordingSection(await read<RecordingReport>(file), file));
     else if (/^(postgres|pglite)-[SML]$/.test(key)) {
@@ -114,5 +126,18 @@ ${report.rows.toLocaleString('en')} generated extended-history rows through the 
 | first import | re-import | peak RSS | drift after |
 | --- | --- | --- | --- |
 | ${first.playsPerSecond.toLocaleString('en')} plays/s (${first.seconds} s) | ${again.rowsPerSecond.toLocaleString('en')} rows/s (${again.seconds} s) | ${Math.max(first.maxRssMB, again.maxRssMB)} MB | ${report.verify.drift} |
+`;
+}
+
+function syncSection(report: SyncReport, file: string): string {
+  const { fullSync: full, incrementalSync: incremental } = report;
+  return `
+## Spotify sync, ${report.engine} (${report.date.slice(0, 10)})
+
+A ${report.tracks.toLocaleString('en')}-track library from the emulator (answering at once) through the CLI, ${report.machine.cores} cores; \`bench/results/${file}\` (\`npm run bench:sync\`). Target: at least 5,000 tracks/s, peak RSS under 250 MB.
+
+| full sync | peak RSS | incremental sync after it | drift after |
+| --- | --- | --- | --- |
+| ${full.tracksPerSecond.toLocaleString('en')} tracks/s (${full.seconds} s) | ${full.maxRssMB} MB | ${incremental.seconds} s | ${report.verify.drift} |
 `;
 }

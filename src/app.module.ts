@@ -16,6 +16,7 @@ import { ImportsModule } from './imports/imports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ScrobblerModule } from './scrobbler/scrobbler.module.js';
 import { SmartPlaylistsModule } from './smart-playlists/smart-playlists.module.js';
+import { SpotifyModule } from './spotify/spotify.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -38,6 +39,7 @@ export class AppModule {
         ScrobblerModule,
         ImportsModule,
         SmartPlaylistsModule,
+        SpotifyModule,
         GeneratorModule,
         BenchModule,
         CliBridgeModule,

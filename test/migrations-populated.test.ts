@@ -97,6 +97,15 @@ async function fillNamed(database: Database, index: number) {
     VALUES (${user}, ${rows[0]!.id}, 0, 1, 'condition', 'RATING', 'EQUALS', 'NUMBER', '{5}')`.execute(
     db,
   );
+  // a connected Spotify account, a sync in progress, a playlist (0017 adds their columns)
+  await sql`INSERT INTO spotify_account
+      (user_id, spotify_user_id, access_token_enc, refresh_token_enc, access_token_expires_at)
+    VALUES (${user}, 'spotify-user', '\\x00', '\\x00', now())`.execute(db);
+  await sql`INSERT INTO playlist (user_id, name, spotify_playlist_id)
+    VALUES (${user}, 'Pushed', 'remote')`.execute(db);
+  if (index <= migrations.findIndex((m) => m.name === '0007-imports-and-sync')) return;
+  await sql`INSERT INTO sync_state (user_id, kind, status, checkpoint)
+    VALUES (${user}, 'library', 'running', '{"offset":50}')`.execute(db);
 }
 
 async function counts(database: Database) {
@@ -112,6 +121,9 @@ async function counts(database: Database) {
     'tag',
     'smart_playlist',
     'smart_playlist_rule',
+    'spotify_account',
+    'sync_state',
+    'playlist',
   ];
   const result: Record<string, number> = {};
   for (const table of tables) {

@@ -102,13 +102,14 @@ export class CatalogRepository {
   /**
    * Gives unresolved tracks their Spotify id when a source names one for the
    * same artist and title: the track becomes resolved in place, so its plays,
-   * tags and playlist entries stay where they are. Returns the tracks changed.
+   * tags and playlist entries stay where they are. Returns the tracks
+   * changed, and which of them gained an album (their plays now count for it).
    */
-  async resolveTwins(tracks: NewTrack[]): Promise<number[]> {
+  async resolveTwins(tracks: NewTrack[]): Promise<{ resolved: number[]; albumGained: number[] }> {
     const named = tracks.filter((t) => t.spotifyId !== null);
-    if (named.length === 0) return [];
+    if (named.length === 0) return { resolved: [], albumGained: [] };
     const column = <K extends keyof NewTrack>(key: K) => named.map((t) => t[key]);
-    const { rows } = await sql<{ id: number }>`
+    const { rows } = await sql<{ id: number; album_gained: boolean }>`
       UPDATE track t SET spotify_id = n.spotify_id, album_id = coalesce(t.album_id, n.album_id),
         duration_ms = coalesce(t.duration_ms, n.duration_ms), updated_at = now()
       FROM unnest(
@@ -117,8 +118,13 @@ export class CatalogRepository {
       ) AS n(spotify_id, artist_id, sort_name, album_id, duration_ms)
       WHERE t.spotify_id IS NULL AND t.artist_id = n.artist_id AND t.sort_name = n.sort_name COLLATE "C"
         AND NOT EXISTS (SELECT 1 FROM track x WHERE x.spotify_id = n.spotify_id)
-      RETURNING t.id`.execute(this.db);
-    return rows.map((r) => r.id);
+      -- the subquery reads the row as it was before this statement
+      RETURNING t.id, (SELECT b.album_id IS NULL FROM track b WHERE b.id = t.id) AND t.album_id IS NOT NULL
+        AS album_gained`.execute(this.db);
+    return {
+      resolved: rows.map((r) => r.id),
+      albumGained: rows.filter((r) => r.album_gained).map((r) => r.id),
+    };
   }
 
   /**

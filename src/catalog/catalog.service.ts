@@ -3,6 +3,12 @@ import { sortKey } from '../db/sort-key.js';
 import { CatalogRepository } from './catalog.repository.js';
 import { metadataKey, nameKeyOf, spotifyKey, type TrackMetadata } from './track-metadata.js';
 
+/** Unresolved tracks that just got their Spotify id; some also got an album. */
+export interface ResolvedInPlace {
+  resolved: number[];
+  albumGained: number[];
+}
+
 /**
  * Turns what sources say about tracks into catalog track ids, creating what
  * is missing, a constant number of queries per batch. A Spotify id names a
@@ -16,15 +22,15 @@ export class CatalogService {
   /**
    * Catalog track ids, in the order of `tracks`, and the unresolved tracks
    * that just got their Spotify id (their users' sort keys and album figures
-   * need a refresh: see TrackResolutionService).
+   * need a refresh: see TrackResolutionService), some gaining an album.
    */
   async resolveTracks(
     tracks: readonly TrackMetadata[],
-  ): Promise<{ trackIds: number[]; resolvedInPlace: number[] }> {
+  ): Promise<{ trackIds: number[]; resolvedInPlace: ResolvedInPlace }> {
     const distinct = new Map(distinctBy(tracks, metadataKey).map((t) => [metadataKey(t), t]));
     let found = await this.lookup([...distinct.values()]);
     const missing = [...distinct.entries()].filter(([key]) => !found.has(key)).map(([, t]) => t);
-    let resolvedInPlace: number[] = [];
+    let resolvedInPlace: ResolvedInPlace = { resolved: [], albumGained: [] };
     if (missing.length > 0) {
       resolvedInPlace = await this.create(missing);
       found = await this.lookup([...distinct.values()]);
@@ -52,7 +58,7 @@ export class CatalogService {
     return found;
   }
 
-  private async create(tracks: TrackMetadata[]): Promise<number[]> {
+  private async create(tracks: TrackMetadata[]): Promise<ResolvedInPlace> {
     const artistIds = await this.catalog.ensureArtists(
       distinctBy(
         tracks.map((t) => ({ name: t.artistName, sortName: sortKey(t.artistName) })),
@@ -87,7 +93,7 @@ export class CatalogService {
 }
 
 /** The first item of each key: the spelling a track was first seen with wins. */
-function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+export function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const first = new Map<string, T>();
   for (const item of items) if (!first.has(key(item))) first.set(key(item), item);
   return [...first.values()];

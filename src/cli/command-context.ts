@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { LocalUserService } from '../auth/local-user.service.js';
+import { ApiError } from '../common/errors/http-error.filter.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { CliError, type CommandContext } from './command.js';
 import { findCommand } from './commands.js';
@@ -30,5 +31,11 @@ export async function runCommand(
 ): Promise<object> {
   const command = findCommand(name);
   if (!command) throw new CliError(`Unknown command ${name}`, 'unknown_command');
-  return command.run(ctx, rawArgs);
+  try {
+    return await command.run(ctx, rawArgs);
+  } catch (error) {
+    // A service's refusal (Spotify needs reconnecting, ...) reads as the API says it.
+    if (error instanceof ApiError) throw new CliError(error.body.message, error.body.error);
+    throw error;
+  }
 }

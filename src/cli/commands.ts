@@ -7,6 +7,8 @@ import { GeneratorService } from '../generator/generator.service.js';
 import { ExportImportService } from '../imports/export-import.service.js';
 import { SchemaService } from '../db/schema.service.js';
 import { SmartPlaylistsService } from '../smart-playlists/smart-playlists.service.js';
+import { PlaylistPushService } from '../spotify/push/playlist-push.service.js';
+import { SyncService } from '../spotify/sync/sync.service.js';
 import { StatsAuditService } from '../stats/stats-audit.service.js';
 import { defineCommand, type CliCommand } from './command.js';
 
@@ -122,6 +124,69 @@ export const commands: Record<string, CliCommand> = {
         `${r.unresolvedTracks} tracks known by name only (no Spotify id yet)`,
       ].join('\n'),
     failed: (r) => r.errors.length > 0,
+  }),
+  sync: defineCommand({
+    description:
+      'Sync with Spotify: liked songs, recent plays, artist details, ids for imported tracks',
+    options: [
+      {
+        name: 'full',
+        flags: '--full',
+        description: 'read the whole library, un-liking what left it',
+      },
+      {
+        name: 'incremental',
+        flags: '--incremental',
+        description: 'stop at the first page already known (default after the first sync)',
+      },
+    ],
+    args: z
+      .object({ full: z.literal(true).optional(), incremental: z.literal(true).optional() })
+      .refine((a) => !(a.full && a.incremental), 'give --full or --incremental, not both'),
+    run: async (ctx, args) =>
+      ctx
+        .get(SyncService)
+        .sync(
+          await ctx.user(),
+          { mode: args.full ? 'full' : args.incremental ? 'incremental' : undefined },
+          (done, total) => ctx.progress(done, total),
+        ),
+    render: (r) =>
+      [
+        `${r.savedTracks} liked tracks (${r.newTracks} new to the library${r.unliked ? `, ${r.unliked} un-liked` : ''}), ${r.mode} sync`,
+        `${r.plays} recent plays recorded, ${r.artists} artists described, ${r.resolved} imported tracks matched`,
+        `in ${r.seconds} s`,
+      ].join('\n'),
+  }),
+  'playlist.push': defineCommand({
+    description:
+      'Create or update a playlist on Spotify (its tracks without a Spotify id are left out)',
+    argument: { name: 'id', syntax: '<id>', description: 'the playlist id' },
+    options: [
+      { name: 'smart', flags: '--smart', description: 'the id is a smart playlist' },
+      { name: 'force', flags: '--force', description: 'overwrite changes made on Spotify' },
+    ],
+    args: z.object({
+      id: z.coerce
+        .number({ error: 'the playlist id must be a number' })
+        .int('the playlist id must be a whole number')
+        .positive('the playlist id must be positive'),
+      smart: z.literal(true).optional(),
+      force: z.literal(true).optional(),
+    }),
+    run: async (ctx, args) =>
+      ctx
+        .get(PlaylistPushService)
+        .push(await ctx.user(), args.smart ? 'smart' : 'playlist', args.id, args.force ?? false),
+    render: (r) =>
+      [
+        `${r.created ? 'Created' : 'Updated'} Spotify playlist ${r.spotifyPlaylistId} with ${r.tracks} tracks`,
+        ...(r.withoutSpotifyId
+          ? [
+              `${r.withoutSpotifyId} tracks have no Spotify id and were left out: ${r.missing.map((m) => m.name).join(', ')}`,
+            ]
+          : []),
+      ].join('\n'),
   }),
   generate: defineCommand({
     description: 'Fill the database with a deterministic synthetic world (demo and benchmark data)',

@@ -2,6 +2,7 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
+import { runEmulatorUntilStopped } from '../spotify/emulator/emulator-command.js';
 import { CliError } from './command.js';
 import { executeCommand } from './command-runner.js';
 import { commands, findCommand } from './commands.js';
@@ -102,7 +103,63 @@ function buildProgram(io: CliIo, action: Action): Command {
       return action(name, cmd.optsWithGlobals<GlobalOptions>(), args);
     });
   }
+  addEmulatorCommand(quiet(program.command('emulator')), io);
   return program;
+}
+
+/** `spotlib emulator`: a local Spotify for development and tests. It opens no database. */
+function addEmulatorCommand(command: Command, io: CliIo): void {
+  command
+    .description("Serve a local emulator of Spotify's accounts service and Web API until Ctrl-C")
+    .option(
+      '--port <port>',
+      'port on 127.0.0.1 (0: any free one)',
+      integerOption('--port', 0, 65_535),
+      8090,
+    )
+    .option(
+      '--tracks <n>',
+      'tracks in the generated library',
+      integerOption('--tracks', 1, 1_000_000),
+      1000,
+    )
+    .option(
+      '--seed <n>',
+      'seed of the generated world and faults',
+      integerOption('--seed', 0, 2 ** 31 - 1),
+      1,
+    )
+    .option(
+      '--fail-rate <f>',
+      'share of requests answered 429 or 500',
+      rateOption('--fail-rate'),
+      0,
+    )
+    .action(
+      (options: { port: number; tracks: number; seed: number; failRate: number }, cmd: Command) =>
+        runEmulatorUntilStopped(
+          { ...options, json: cmd.optsWithGlobals<GlobalOptions>().json === true },
+          io.stdout,
+        ),
+    );
+}
+
+function integerOption(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new CliError(`${flag} must be an integer from ${min} to ${max}, not "${value}"`);
+    return n;
+  };
+}
+
+function rateOption(flag: string): (value: string) => number {
+  return (value) => {
+    const rate = Number(value);
+    if (value.trim() === '' || !(rate >= 0 && rate <= 1))
+      throw new CliError(`${flag} must be a number from 0 to 1, not "${value}"`);
+    return rate;
+  };
 }
 
 /** A progress bar on stderr, started at the first report. */

@@ -25,6 +25,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('redirects Spotify logins to the loopback address of its own port unless told otherwise', () => {
+    expect(loadConfig({ PORT: '8080' }).spotify).toEqual({
+      clientId: undefined,
+      redirectUri: 'http://127.0.0.1:8080/api/auth/spotify/callback',
+      apiUrl: 'https://api.spotify.com/v1',
+      accountsUrl: 'https://accounts.spotify.com',
+      pollCron: '*/30 * * * *',
+    });
+    const remote = 'https://music.example.org/api/auth/spotify/callback';
+    expect(loadConfig({ SPOTIFY_REDIRECT_URI: remote }).spotify.redirectUri).toBe(remote);
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -32,6 +44,10 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['HISTORY_HOT_MONTHS', '0'],
     ['JOBS_ENABLED', 'maybe'],
+    ['SPOTIFY_REDIRECT_URI', 'http://localhost:3000/api/auth/spotify/callback'],
+    ['SPOTIFY_REDIRECT_URI', 'http://example.com/callback'],
+    ['SPOTIFY_API_URL', 'not a url'],
+    ['SPOTIFY_CLIENT_ID', 'has spaces'],
   ])('stops on a bad %s (%s), naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));

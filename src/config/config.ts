@@ -16,6 +16,17 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Rows an import commits at a time: more is faster and takes more memory (default per engine). */
   IMPORT_CHUNK_ROWS: z.coerce.number().int().min(100).max(500_000).optional(),
+  /** 32 bytes (base64 or 64 hex digits) that encrypt Spotify tokens; else a key file in DATA_DIR. */
+  ENCRYPTION_KEY: z.string().optional(),
+  SPOTIFY_CLIENT_ID: z
+    .string()
+    .regex(/^[0-9A-Za-z]+$/, 'must be a Spotify client id')
+    .optional(),
+  SPOTIFY_REDIRECT_URI: z.url().optional(),
+  SPOTIFY_API_URL: z.url().default('https://api.spotify.com/v1'),
+  SPOTIFY_ACCOUNTS_URL: z.url().default('https://accounts.spotify.com'),
+  /** When connected users' recent plays are fetched (cron, UTC). */
+  SPOTIFY_POLL_CRON: z.string().min(1).default('*/30 * * * *'),
 });
 
 export type Engine = 'pglite' | 'postgres';
@@ -31,6 +42,17 @@ export interface AppConfig {
   jobsEnabled: boolean;
   databasePoolSize: number;
   importChunkRows: number | undefined;
+  encryptionKey: string | undefined;
+  spotify: SpotifyConfig;
+}
+
+export interface SpotifyConfig {
+  /** unset: Spotify is not configured (imports and scrobblers still work) */
+  clientId: string | undefined;
+  redirectUri: string;
+  apiUrl: string;
+  accountsUrl: string;
+  pollCron: string;
 }
 
 export class ConfigError extends Error {
@@ -58,8 +80,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobsEnabled: e.JOBS_ENABLED,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     importChunkRows: e.IMPORT_CHUNK_ROWS,
+    encryptionKey: e.ENCRYPTION_KEY,
+    spotify: {
+      clientId: e.SPOTIFY_CLIENT_ID,
+      redirectUri: redirectUri(e.SPOTIFY_REDIRECT_URI, e.PORT),
+      apiUrl: withoutTrailingSlash(e.SPOTIFY_API_URL),
+      accountsUrl: withoutTrailingSlash(e.SPOTIFY_ACCOUNTS_URL),
+      pollCron: e.SPOTIFY_POLL_CRON,
+    },
   };
 }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]']);
+
+/**
+ * Spotify accepts a plain-HTTP redirect only to a loopback address (not
+ * "localhost"); anything else must be HTTPS (a remote install behind a proxy).
+ */
+function redirectUri(given: string | undefined, port: number): string {
+  if (!given) return `http://127.0.0.1:${port}/api/auth/spotify/callback`;
+  const url = new URL(given);
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)))
+    return given;
+  throw new ConfigError(
+    'Invalid configuration: SPOTIFY_REDIRECT_URI: must be https://, or http://127.0.0.1:PORT/... (Spotify refuses http://localhost)',
+  );
+}
+
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** An empty variable (`PORT=`) means "not set", as shells and .env files write it. */
 function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {

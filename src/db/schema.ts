@@ -17,7 +17,7 @@ export type GenreSource = 'spotify' | 'user' | 'musicbrainz' | 'lastfm';
 export type SpotifyAccountStatus = 'connected' | 'needs_reconnect';
 export type ImportFileKind =
   'extended_audio' | 'extended_video' | 'account_music' | 'account_podcast' | 'library' | 'unknown';
-export type SyncKind = 'library' | 'recently_played' | 'playlists';
+export type SyncKind = 'library' | 'recently_played' | 'playlists' | 'artists' | 'resolution';
 export type RuleMatch = 'all' | 'any';
 export type RuleKind = 'group' | 'condition';
 export type SmartRuleField =
@@ -125,6 +125,7 @@ export interface SpotifyAccountTable {
   refresh_token_enc: Uint8Array;
   access_token_expires_at: Timestamp;
   status: Defaulted<SpotifyAccountStatus>;
+  last_error: string | null;
   connected_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -135,6 +136,8 @@ export interface ArtistTable {
   name: string;
   sort_name: string;
   image_url: string | null;
+  /** when Spotify's artist details (genres, image) were last read */
+  details_fetched_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -232,6 +235,8 @@ export interface UserTrackTable {
   track_id: number;
   added_at: Defaulted<Date>;
   liked: Defaulted<boolean>;
+  /** the Spotify library sync run (its start) that last saw the track liked */
+  liked_synced_at: Timestamp | null;
   /** half stars, 0..10 */
   rating: number | null;
   title_sort: string;
@@ -276,6 +281,9 @@ export interface PlaylistTable {
   name: string;
   description: string | null;
   spotify_playlist_id: string | null;
+  /** the playlist's snapshot on Spotify after our last push */
+  spotify_snapshot_id: string | null;
+  pushed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -301,6 +309,9 @@ export interface SmartPlaylistTable {
   random_seed: Defaulted<number>;
   evaluated_at: Timestamp | null;
   spotify_playlist_id: string | null;
+  /** the playlist's snapshot on Spotify after our last push */
+  spotify_snapshot_id: string | null;
+  pushed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -395,7 +406,19 @@ export interface SyncStateTable {
   checkpoint: string | null;
   last_success_at: Timestamp | null;
   last_error: string | null;
+  items_done: Defaulted<number>;
+  items_total: number | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
   updated_at: UpdatedAt;
+}
+
+export interface SpotifyAuthorizationTable {
+  user_id: number;
+  state: string;
+  code_verifier: string;
+  redirect_uri: string;
+  created_at: CreatedAt;
 }
 
 export type ArchiveMoveStep = 'detaching' | 'detached' | 'attached';
@@ -415,6 +438,7 @@ export interface DB {
   user_session: UserSessionTable;
   api_token: ApiTokenTable;
   spotify_account: SpotifyAccountTable;
+  spotify_authorization: SpotifyAuthorizationTable;
   artist: ArtistTable;
   album: AlbumTable;
   track: TrackTable;

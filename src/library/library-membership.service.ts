@@ -22,22 +22,50 @@ export class LibraryMembershipService {
     private readonly rollups: RollupsRepository,
   ) {}
 
-  /** Saves tracks in the user's library as liked (Spotify's Liked Songs); adds the ones missing. */
-  async like(userId: number, tracks: readonly TrackToAdd[]): Promise<{ added: number }> {
-    if (tracks.length === 0) return { added: 0 };
+  /**
+   * Saves tracks in the user's library as liked (Spotify's Liked Songs),
+   * adding the ones missing. `syncedAt` marks them seen by that library sync
+   * run (see unlikeNotSeenSince). Returns how many joined the library and
+   * how many were not liked before.
+   */
+  async like(
+    userId: number,
+    tracks: readonly TrackToAdd[],
+    syncedAt?: Date,
+  ): Promise<{ added: number; newlyLiked: number }> {
+    if (tracks.length === 0) return { added: 0, newlyLiked: 0 };
     return this.db.transaction().execute(async (trx) => {
       await this.history.lockForRecording(trx, userId);
       const refs = await this.library.ensureUserTracks(trx, userId, tracks);
       const added = refs.filter((r) => r.added).map((r) => r.trackId);
       await this.aggregates.changeTrackCounts(trx, userId, added, 1);
-      await trx
-        .updateTable('user_track')
-        .set({ liked: true, updated_at: new Date() })
-        .where('user_id', '=', userId)
-        .where(sql<boolean>`id = ANY(${numberArray(refs.map((r) => r.userTrackId))}::bigint[])`)
-        .execute();
-      return { added: added.length };
+      const { rows } = await sql<{ was_liked: boolean }>`
+        UPDATE user_track ut SET liked = true, updated_at = now(),
+          liked_synced_at = coalesce(${syncedAt ?? null}::timestamptz, ut.liked_synced_at)
+        FROM user_track old
+        WHERE ut.user_id = ${userId} AND old.user_id = ${userId} AND old.id = ut.id
+          AND ut.id = ANY(${numberArray(refs.map((r) => r.userTrackId))}::bigint[])
+        RETURNING old.liked AS was_liked`.execute(trx);
+      return { added: added.length, newlyLiked: rows.filter((r) => !r.was_liked).length };
     });
+  }
+
+  /**
+   * Un-likes the liked tracks a full library sync that started at `runStart`
+   * did not see (un-liked on Spotify). They stay in the library with their
+   * history: leaving Liked Songs is not forgetting a track.
+   */
+  async unlikeNotSeenSince(userId: number, runStart: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('user_track')
+      .set({ liked: false, updated_at: new Date() })
+      .where('user_id', '=', userId)
+      .where('liked', '=', true)
+      .where((eb) =>
+        eb.or([eb('liked_synced_at', 'is', null), eb('liked_synced_at', '<', runStart)]),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** Removes tracks from the user's library, their plays with them. */

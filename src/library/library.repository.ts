@@ -33,6 +33,17 @@ export class LibraryRepository {
     return row.n;
   }
 
+  /** The user's liked tracks (Spotify's Liked Songs). */
+  async countLiked(userId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('user_track')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('liked', '=', true)
+      .executeTakeFirstOrThrow();
+    return row.n;
+  }
+
   /** Which of these user track ids the user does not have. */
   async missingTracks(userId: number, ids: readonly number[]): Promise<number[]> {
     return idsNotOwned(this.db, 'user_track', userId, ids);

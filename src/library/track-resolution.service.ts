@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import { CatalogService } from '../catalog/catalog.service.js';
+import { CatalogService, type ResolvedInPlace } from '../catalog/catalog.service.js';
 import type { TrackMetadata } from '../catalog/track-metadata.js';
 import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { recomputeGroupsOf } from '../stats/aggregates.repository.js';
+import { RollupsRepository } from '../stats/rollups.repository.js';
 import { TrackMergeService } from './track-merge.service.js';
 
 /**
@@ -23,17 +24,21 @@ export class TrackResolutionService {
     private readonly catalog: CatalogService,
     private readonly history: HistoryRepository,
     private readonly merger: TrackMergeService,
+    private readonly rollups: RollupsRepository,
   ) {}
 
   async resolve(tracks: readonly TrackMetadata[]): Promise<number[]> {
     const { trackIds, resolvedInPlace } = await this.catalog.resolveTracks(tracks);
-    if (resolvedInPlace.length > 0) await this.refreshUsersOf(resolvedInPlace);
+    if (resolvedInPlace.resolved.length > 0) await this.refreshUsersOf(resolvedInPlace);
     const named = trackIds.filter((_, i) => tracks[i]!.spotifyId);
     await this.merger.mergeTwinsOf([...new Set(named)]);
     return trackIds;
   }
 
-  private async refreshUsersOf(trackIds: number[]): Promise<void> {
+  private async refreshUsersOf({
+    resolved: trackIds,
+    albumGained,
+  }: ResolvedInPlace): Promise<void> {
     const users = await this.db
       .selectFrom('user_track')
       .select('user_id')
@@ -50,6 +55,9 @@ export class TrackResolutionService {
           trx,
         );
         await recomputeGroupsOf(trx, userId, trackIds);
+        // their plays counted for no album until now
+        const zone = await this.rollups.zoneForRecording(trx, userId);
+        await this.rollups.addAlbumPlays(trx, userId, albumGained, zone);
       });
     }
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type RawBuilder, type Transaction } from 'kysely';
+import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { lockUserWrites } from '../db/user-write-lock.js';
 import type { DriftRow } from './aggregates-audit.repository.js';
@@ -160,6 +161,37 @@ export class RollupsRepository {
       SELECT coalesce(sum(play_count + skip_count), 0)::bigint AS n FROM user_track_stats
       WHERE user_id = ${userId}`.execute(this.db);
     return rows[0]!.n;
+  }
+
+  /**
+   * Counts the plays of tracks that just gained an album (they counted for
+   * none) in its month rollups; nothing while the rollups await a rebuild.
+   */
+  async addAlbumPlays(
+    trx: Transaction<DB>,
+    userId: number,
+    trackIds: readonly number[],
+    zone: string | null,
+  ): Promise<void> {
+    if (trackIds.length === 0 || zone === null) return;
+    await sql`
+      WITH gained AS (
+        SELECT p.user_track_id, p.played_at, p.ms_played, p.skipped FROM (${allPlays(userId)}) p
+        JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = p.user_track_id
+        WHERE ut.track_id = ANY(${numberArray(trackIds)}::bigint[])
+      )
+      INSERT INTO user_album_month AS r (user_id, month, album_id, plays, ms_played)
+      SELECT ${userId}, date_trunc('month', p.played_at AT TIME ZONE ${zone})::date, t.album_id,
+        count(*) FILTER (WHERE NOT p.skipped), sum(p.ms_played)
+      FROM gained p
+      JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = p.user_track_id
+      JOIN track t ON t.id = ut.track_id
+      WHERE t.album_id IS NOT NULL
+      GROUP BY 2, 3
+      ON CONFLICT (user_id, month, album_id) DO UPDATE SET
+        plays = r.plays + excluded.plays, ms_played = r.ms_played + excluded.ms_played`.execute(
+      trx,
+    );
   }
 
   /** Marks the user's rollups unusable until the next rebuild (the zone changed). */

@@ -20,6 +20,8 @@ export function testConfig(database: Database, overrides: Partial<AppConfig> = {
     engine: database.engine,
     jobsEnabled: false,
     logLevel: 'silent',
+    // a fixed key: tests must not write a key file into the working tree's data dir
+    encryptionKey: 'c3BvdGxpYi10ZXN0LWtleS0wMTIzNDU2Nzg5YWJjZGU=',
     ...overrides,
   };
 }
@@ -39,8 +41,12 @@ export async function createTestApp(
 /**
  * An app per describe block on its test database. `queries()` counts the
  * statements the app has sent through Kysely so far (N+1 tests).
+ * `overrides` is read when the app starts (after earlier beforeAll hooks).
  */
-export function useTestApp(t: TestDatabase): {
+export function useTestApp(
+  t: TestDatabase,
+  overrides: () => Partial<AppConfig> = () => ({}),
+): {
   readonly app: NestFastifyApplication;
   queries(): number;
 } {
@@ -48,7 +54,10 @@ export function useTestApp(t: TestDatabase): {
   const counter = new QueryCounter();
   beforeAll(async () => {
     const { db, engine, executeSql, pglite } = t.database;
-    app = await createTestApp(new Database(db.withPlugin(counter), engine, executeSql, pglite));
+    app = await createTestApp(
+      new Database(db.withPlugin(counter), engine, executeSql, pglite),
+      overrides(),
+    );
   });
   afterAll(async () => {
     await app?.close();

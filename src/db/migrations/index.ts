@@ -14,6 +14,7 @@ import { browse } from './0013-browse.js';
 import { userGenres } from './0014-user-genres.js';
 import { rollups } from './0015-rollups.js';
 import { smartPlaylists } from './0016-smart-playlists.js';
+import { spotify } from './0017-spotify.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -34,6 +35,7 @@ export const migrations: readonly Migration[] = [
   userGenres,
   rollups,
   smartPlaylists,
+  spotify,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

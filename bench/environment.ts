@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { openPostgres } from '../src/db/database.js';
+
+const run = promisify(execFile);
+const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const root = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * An empty Spotlib for a measured run: a fresh data directory, and on
+ * PostgreSQL the database `name`, dropped and created again.
+ */
+export async function freshEnvironment(engine: string, name: string): Promise<NodeJS.ProcessEnv> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'spotlib-bench-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' };
+  if (engine === 'postgres') {
+    const admin = openPostgres(serverUrl, 1);
+    await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
+    await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
+    await admin.close();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+  }
+  return env;
+}
+
+/** Runs the real CLI with `--json`; its JSON result and its peak RSS (bench/max-rss.ts). */
+export async function cli(env: NodeJS.ProcessEnv, args: string[]) {
+  const { stdout, stderr } = await run(
+    process.execPath,
+    [
+      '--import',
+      path.join(root, 'dist-bench/bench/max-rss.js'),
+      path.join(root, 'dist/cli.js'),
+      ...args,
+      '--json',
+    ],
+    { env, maxBuffer: 1 << 26 },
+  );
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  const maxRssKb = Number(/max-rss-kb=(\d+)/.exec(stderr)?.[1] ?? 0);
+  return { result, maxRssKb };
+}

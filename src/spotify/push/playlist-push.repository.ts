@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+
+/** Which of the user's playlists: manual ones, or smart ones as last materialised. */
+export type PushKind = 'playlist' | 'smart';
+
+export interface PushTarget {
+  name: string;
+  description: string | null;
+  spotifyPlaylistId: string | null;
+  spotifySnapshotId: string | null;
+  /** a smart playlist never materialised yet (null for manual playlists) */
+  evaluatedAt: Date | null;
+}
+
+export interface PushEntry {
+  userTrackId: number;
+  name: string;
+  spotifyId: string | null;
+}
+
+const TABLE = { playlist: 'playlist', smart: 'smart_playlist' } as const;
+
+/** What a playlist push reads (the playlist and its tracks in order) and remembers. */
+@Injectable()
+export class PlaylistPushRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async target(userId: number, kind: PushKind, id: number): Promise<PushTarget | undefined> {
+    if (kind === 'playlist') {
+      const row = await this.db
+        .selectFrom('playlist')
+        .select(['name', 'description', 'spotify_playlist_id', 'spotify_snapshot_id'])
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && { ...targetOf(row), evaluatedAt: null };
+    }
+    const row = await this.db
+      .selectFrom('smart_playlist')
+      .select(['name', 'description', 'spotify_playlist_id', 'spotify_snapshot_id', 'evaluated_at'])
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { ...targetOf(row), evaluatedAt: row.evaluated_at };
+  }
+
+  /** The playlist's tracks in order, with their Spotify ids (null: known by name only). */
+  async entries(userId: number, kind: PushKind, id: number): Promise<PushEntry[]> {
+    const base =
+      kind === 'playlist'
+        ? this.db
+            .selectFrom('playlist_track as e')
+            .where('e.playlist_id', '=', id)
+            .orderBy('e.position')
+            .orderBy('e.id')
+        : this.db
+            .selectFrom('smart_playlist_track as e')
+            .where('e.smart_playlist_id', '=', id)
+            .orderBy('e.position');
+    const rows = await base
+      .innerJoin('user_track as ut', (join) =>
+        join.onRef('ut.user_id', '=', 'e.user_id').onRef('ut.id', '=', 'e.user_track_id'),
+      )
+      .innerJoin('track as t', 't.id', 'ut.track_id')
+      .select(['ut.id as user_track_id', 't.name', 't.spotify_id'])
+      .where('e.user_id', '=', userId)
+      .execute();
+    return rows.map((r) => ({
+      userTrackId: r.user_track_id,
+      name: r.name,
+      spotifyId: r.spotify_id,
+    }));
+  }
+
+  /** After each write to Spotify: a push stopped half-way is not mistaken for a change made there. */
+  async recordPush(
+    userId: number,
+    kind: PushKind,
+    id: number,
+    remote: { spotifyPlaylistId: string; snapshotId: string },
+  ): Promise<void> {
+    await this.db
+      .updateTable(TABLE[kind])
+      .set({
+        spotify_playlist_id: remote.spotifyPlaylistId,
+        spotify_snapshot_id: remote.snapshotId,
+        pushed_at: new Date(),
+      })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+function targetOf(row: {
+  name: string;
+  description: string | null;
+  spotify_playlist_id: string | null;
+  spotify_snapshot_id: string | null;
+}) {
+  return {
+    name: row.name,
+    description: row.description,
+    spotifyPlaylistId: row.spotify_playlist_id,
+    spotifySnapshotId: row.spotify_snapshot_id,
+  };
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { ApiError } from '../../common/errors/http-error.filter.js';
+import { SmartPlaylistsService } from '../../smart-playlists/smart-playlists.service.js';
+import {
+  PLAYLIST_WRITE_LIMIT,
+  SpotifyApiFactory,
+  trackUri,
+  type SpotifyApi,
+} from '../spotify-api.client.js';
+import type { SpotifySimplifiedPlaylist } from '../spotify-api.types.js';
+import { asApiError } from '../spotify-failures.js';
+import { SpotifyApiError } from '../spotify-errors.js';
+import {
+  PlaylistPushRepository,
+  type PushKind,
+  type PushTarget,
+} from './playlist-push.repository.js';
+
+/** Tracks without a Spotify id named in the answer; the count covers them all. */
+const MISSING_LISTED = 50;
+
+export interface PushResult {
+  spotifyPlaylistId: string;
+  snapshotId: string;
+  /** true when this push created the Spotify playlist */
+  created: boolean;
+  /** tracks now in the Spotify playlist */
+  tracks: number;
+  /** tracks left out: they have no Spotify id (imported by name only) */
+  withoutSpotifyId: number;
+  missing: { id: number; name: string }[];
+}
+
+/**
+ * A playlist onto Spotify. The first push creates a private playlist; later
+ * pushes replace its items (never a second playlist). If the playlist was
+ * changed on Spotify since our last push (its snapshot id moved), the push
+ * stops unless forced: Spotlib does not silently overwrite someone's edits.
+ */
+@Injectable()
+export class PlaylistPushService {
+  constructor(
+    private readonly repository: PlaylistPushRepository,
+    private readonly clients: SpotifyApiFactory,
+    private readonly smartPlaylists: SmartPlaylistsService,
+  ) {}
+
+  async push(user: AuthUser, kind: PushKind, id: number, force: boolean): Promise<PushResult> {
+    let target = await this.repository.target(user.id, kind, id);
+    if (!target)
+      throw new ApiError(404, 'not_found', `No ${kind === 'smart' ? 'smart ' : ''}playlist ${id}`);
+    if (kind === 'smart' && !target.evaluatedAt) {
+      await this.smartPlaylists.refresh(user, id);
+      target = (await this.repository.target(user.id, kind, id))!;
+    }
+    const entries = await this.repository.entries(user.id, kind, id);
+    const uris = entries.flatMap((e) => (e.spotifyId ? [trackUri(e.spotifyId)] : []));
+    const missing = entries.filter((e) => !e.spotifyId);
+    try {
+      const api = this.clients.forUser(user.id);
+      const remote = await this.remotePlaylist(api, target, force);
+      const record = (snapshotId: string) =>
+        this.repository.recordPush(user.id, kind, id, { spotifyPlaylistId: remote.id, snapshotId });
+      if (remote.created) await record(remote.snapshotId);
+      let snapshotId = (await api.replaceItems(remote.id, uris.slice(0, PLAYLIST_WRITE_LIMIT)))
+        .snapshot_id;
+      await record(snapshotId);
+      for (let start = PLAYLIST_WRITE_LIMIT; start < uris.length; start += PLAYLIST_WRITE_LIMIT) {
+        snapshotId = (
+          await api.addItems(remote.id, uris.slice(start, start + PLAYLIST_WRITE_LIMIT))
+        ).snapshot_id;
+        await record(snapshotId);
+      }
+      return {
+        spotifyPlaylistId: remote.id,
+        snapshotId,
+        created: remote.created,
+        tracks: uris.length,
+        withoutSpotifyId: missing.length,
+        missing: missing.slice(0, MISSING_LISTED).map((e) => ({ id: e.userTrackId, name: e.name })),
+      };
+    } catch (error) {
+      throw asApiError(error);
+    }
+  }
+
+  /** The Spotify playlist to write to: the one pushed before, or a new one if it is gone. */
+  private async remotePlaylist(api: SpotifyApi, target: PushTarget, force: boolean) {
+    if (target.spotifyPlaylistId) {
+      const existing = await playlistOrGone(api, target.spotifyPlaylistId);
+      if (existing) {
+        if (!force && existing.snapshot_id !== target.spotifySnapshotId) {
+          throw new ApiError(
+            409,
+            'spotify_playlist_changed',
+            'The playlist was changed on Spotify since the last push; push again with force to overwrite it',
+          );
+        }
+        return { id: existing.id, snapshotId: existing.snapshot_id, created: false };
+      }
+    }
+    const created = await api.createPlaylist({
+      name: target.name,
+      description: target.description ?? 'Made with Spotlib',
+    });
+    return { id: created.id, snapshotId: created.snapshot_id, created: true };
+  }
+}
+
+async function playlistOrGone(
+  api: SpotifyApi,
+  id: string,
+): Promise<SpotifySimplifiedPlaylist | null> {
+  try {
+    return await api.playlist(id);
+  } catch (error) {
+    if (error instanceof SpotifyApiError && error.status === 404) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,253 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { ApiError } from '../common/errors/http-error.filter.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { SpotifyAccountRepository } from './spotify-account.repository.js';
+import {
+  SPOTIFY_SCOPES,
+  type SpotifyTokenResponse,
+  type SpotifyUser,
+} from './spotify-api.types.js';
+import { SpotifyOAuthError } from './spotify-errors.js';
+import { SpotifyHttp, type AccessTokenSource } from './spotify-http.js';
+import { TokenCipher } from './token-cipher.js';
+
+/** Refresh this long before Spotify's expiry, so no request carries a dying token. */
+const REFRESH_MARGIN_MS = 60_000;
+const UNIQUE_VIOLATION = '23505';
+
+export interface SpotifyConnection {
+  connected: boolean;
+  status: 'not_connected' | 'connected' | 'needs_reconnect';
+  spotifyUserId: string | null;
+  displayName: string | null;
+  scopes: string[];
+  lastError: string | null;
+}
+
+/**
+ * The link between a Spotlib user and their Spotify account: Authorization
+ * Code with PKCE, tokens sealed at rest, refreshed before expiry (a rotated
+ * refresh token is kept), and "needs reconnect" when Spotify refuses the
+ * refresh token (`invalid_grant`, e.g. after six months).
+ */
+@Injectable()
+export class SpotifyAuthService {
+  /** One refresh per user at a time in this process: Spotify may rotate the refresh token. */
+  private readonly refreshing = new Map<number, Promise<string>>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly accounts: SpotifyAccountRepository,
+    private readonly cipher: TokenCipher,
+    private readonly http: SpotifyHttp,
+  ) {}
+
+  /** The Spotify authorize page to send the user to. */
+  async loginUrl(user: AuthUser): Promise<string> {
+    const clientId = this.clientId();
+    const codeVerifier = randomBytes(64).toString('base64url');
+    const state = randomBytes(24).toString('base64url');
+    const { redirectUri } = this.config.spotify;
+    await this.accounts.addAuthorization(user.id, { state, codeVerifier, redirectUri });
+    const url = new URL(`${this.config.spotify.accountsUrl}/authorize`);
+    url.search = new URLSearchParams({
+      client_id: clientId,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      state,
+      scope: SPOTIFY_SCOPES.join(' '),
+      code_challenge_method: 'S256',
+      code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+    }).toString();
+    return url.toString();
+  }
+
+  /** Finishes a login: trades the code for tokens and links the Spotify account. */
+  async completeLogin(
+    user: AuthUser,
+    answer: { code?: string | undefined; state: string; error?: string | undefined },
+  ): Promise<SpotifyConnection> {
+    const pending = await this.accounts.takeAuthorization(user.id, answer.state);
+    if (!pending) {
+      throw new ApiError(
+        400,
+        'invalid_state',
+        'Unknown or expired login: start again at /api/auth/spotify/login',
+      );
+    }
+    if (answer.error || !answer.code) {
+      throw new ApiError(
+        400,
+        'spotify_denied',
+        `Spotify did not authorize the connection: ${answer.error ?? 'no code'}`,
+      );
+    }
+    const tokens = await this.exchange({
+      grant_type: 'authorization_code',
+      code: answer.code,
+      redirect_uri: pending.redirectUri,
+      client_id: this.clientId(),
+      code_verifier: pending.codeVerifier,
+    });
+    if (!tokens.refresh_token)
+      throw new ApiError(502, 'spotify_error', 'Spotify sent no refresh token');
+    const me = await this.http.api<SpotifyUser>({
+      url: `${this.config.spotify.apiUrl}/me`,
+      auth: fixedToken(tokens.access_token),
+    });
+    try {
+      await this.accounts.save(user.id, {
+        spotifyUserId: me.id,
+        displayName: me.display_name,
+        scopes: tokens.scope.split(' ').filter(Boolean),
+        accessTokenEnc: this.cipher.encrypt(tokens.access_token, context(user.id, 'access')),
+        refreshTokenEnc: this.cipher.encrypt(tokens.refresh_token, context(user.id, 'refresh')),
+        expiresAt: expiry(tokens),
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      throw new ApiError(
+        409,
+        'spotify_account_taken',
+        'This Spotify account is linked to another Spotlib user',
+      );
+    }
+    return this.connection(user);
+  }
+
+  async connection(user: AuthUser): Promise<SpotifyConnection> {
+    const account = await this.accounts.find(user.id);
+    if (!account) {
+      return {
+        connected: false,
+        status: 'not_connected',
+        spotifyUserId: null,
+        displayName: null,
+        scopes: [],
+        lastError: null,
+      };
+    }
+    return {
+      connected: account.status === 'connected',
+      status: account.status,
+      spotifyUserId: account.spotify_user_id,
+      displayName: account.display_name,
+      scopes: account.scopes,
+      lastError: account.last_error,
+    };
+  }
+
+  async disconnect(user: AuthUser): Promise<void> {
+    if (!(await this.accounts.remove(user.id))) {
+      throw new ApiError(404, 'not_found', 'No Spotify account is connected');
+    }
+  }
+
+  /** Bearer tokens for the user's requests, refreshed before they expire. */
+  tokenSource(userId: number): AccessTokenSource {
+    return {
+      token: async () => {
+        const account = await this.requireAccount(userId);
+        if (account.access_token_expires_at.getTime() - Date.now() > REFRESH_MARGIN_MS) {
+          return this.cipher.decrypt(account.access_token_enc, context(userId, 'access'));
+        }
+        return this.refresh(userId);
+      },
+      refresh: () => this.refresh(userId),
+    };
+  }
+
+  private refresh(userId: number): Promise<string> {
+    let running = this.refreshing.get(userId);
+    if (!running) {
+      running = this.refreshOnce(userId).finally(() => this.refreshing.delete(userId));
+      this.refreshing.set(userId, running);
+    }
+    return running;
+  }
+
+  private async refreshOnce(userId: number, attempt = 1): Promise<string> {
+    const account = await this.requireAccount(userId);
+    const used = account.refresh_token_enc;
+    let tokens: SpotifyTokenResponse;
+    try {
+      tokens = await this.exchange({
+        grant_type: 'refresh_token',
+        refresh_token: this.cipher.decrypt(used, context(userId, 'refresh')),
+        client_id: this.clientId(),
+      });
+    } catch (error) {
+      if (!(error instanceof SpotifyOAuthError) || error.error !== 'invalid_grant') throw error;
+      // Another process may have rotated the token meanwhile: then try with the new one.
+      const now = await this.accounts.find(userId);
+      if (attempt === 1 && now && !sameBytes(now.refresh_token_enc, used))
+        return this.refreshOnce(userId, 2);
+      await this.accounts.markNeedsReconnect(
+        userId,
+        `Spotify refused the refresh token (${error.description ?? error.error})`,
+      );
+      throw needsReconnect();
+    }
+    const stored = await this.accounts.updateTokens(userId, used, {
+      accessTokenEnc: this.cipher.encrypt(tokens.access_token, context(userId, 'access')),
+      refreshTokenEnc: tokens.refresh_token
+        ? this.cipher.encrypt(tokens.refresh_token, context(userId, 'refresh'))
+        : undefined,
+      expiresAt: expiry(tokens),
+    });
+    if (!stored && attempt === 1) return this.refreshOnce(userId, 2);
+    return tokens.access_token;
+  }
+
+  /** The user's working link to Spotify; 409 when missing or refused. */
+  async requireAccount(userId: number) {
+    const account = await this.accounts.find(userId);
+    if (!account) {
+      throw new ApiError(
+        409,
+        'spotify_not_connected',
+        'Connect Spotify first: open /api/auth/spotify/login',
+      );
+    }
+    if (account.status === 'needs_reconnect') throw needsReconnect();
+    return account;
+  }
+
+  private exchange(form: Record<string, string>): Promise<SpotifyTokenResponse> {
+    return this.http.form<SpotifyTokenResponse>({
+      url: `${this.config.spotify.accountsUrl}/api/token`,
+      form,
+    });
+  }
+
+  private clientId(): string {
+    const { clientId } = this.config.spotify;
+    if (!clientId) {
+      throw new ApiError(
+        503,
+        'spotify_not_configured',
+        'Spotify is not configured: set SPOTIFY_CLIENT_ID (see the README)',
+      );
+    }
+    return clientId;
+  }
+}
+
+export function needsReconnect(): ApiError {
+  return new ApiError(
+    409,
+    'spotify_needs_reconnect',
+    'Spotify no longer accepts this connection: reconnect at /api/auth/spotify/login',
+  );
+}
+
+const context = (userId: number, token: 'access' | 'refresh') => `spotify:${userId}:${token}`;
+const expiry = (tokens: SpotifyTokenResponse) => new Date(Date.now() + tokens.expires_in * 1000);
+const fixedToken = (token: string): AccessTokenSource => ({
+  token: () => Promise.resolve(token),
+  refresh: () => Promise.resolve(token),
+});
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));

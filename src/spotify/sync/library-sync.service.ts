@@ -1,0 +1,230 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { ApiError } from '../../common/errors/http-error.filter.js';
+import { LibraryMembershipService } from '../../library/library-membership.service.js';
+import { PAGE_LIMIT, type SpotifyApi } from '../spotify-api.client.js';
+import type { SpotifyPaging, SpotifySavedTrack } from '../spotify-api.types.js';
+import { SpotifyTrackImporter, isCatalogTrack } from './spotify-track-importer.service.js';
+import { SyncStateRepository } from './sync-state.repository.js';
+
+export type LibrarySyncMode = 'full' | 'incremental';
+
+/** Where a library sync run is: resumable after a crash (sync_state.checkpoint). */
+const checkpointSchema = z.object({
+  mode: z.enum(['full', 'incremental']),
+  offset: z.number().int().min(0),
+  runStart: z.iso.datetime(),
+  newTracks: z.number().int().min(0),
+});
+type Checkpoint = z.infer<typeof checkpointSchema>;
+
+/**
+ * Un-saves on Spotify while a run was interrupted shift later items up: a
+ * resumed run re-reads this many items before its checkpoint, so none is
+ * skipped (re-reading is harmless: saving is idempotent).
+ */
+const RESUME_OVERLAP = 50;
+/** Saved items written per transaction in a full pass (bounded memory, few statements per item). */
+const BATCH_ITEMS = 1000;
+/** Pages requested ahead in a full pass (the HTTP client caps what is in flight overall). */
+const LOOKAHEAD = 4;
+
+export interface LibrarySyncResult {
+  mode: LibrarySyncMode;
+  /** tracks that joined the library */
+  newTracks: number;
+  /** liked tracks no longer saved on Spotify (full sync only) */
+  unliked: number;
+  /** checkpointed writes */
+  writes: number;
+}
+
+/**
+ * Spotify's Liked Songs into the library, newest first, a page at a time
+ * (bounded memory, set-based writes, a checkpoint per page). Incremental
+ * stops at the first page with nothing newly liked; full reads everything
+ * and then un-likes what it did not see.
+ */
+@Injectable()
+export class LibrarySyncService {
+  constructor(
+    private readonly states: SyncStateRepository,
+    private readonly importer: SpotifyTrackImporter,
+    private readonly membership: LibraryMembershipService,
+  ) {}
+
+  async run(
+    userId: number,
+    api: SpotifyApi,
+    requested: LibrarySyncMode | undefined,
+    progress: (done: number, total: number) => void,
+  ): Promise<LibrarySyncResult> {
+    const claim = await this.states.claim(userId, 'library');
+    if (!claim) throw syncRunning('library');
+    const run = resumed(claim.checkpoint) ?? {
+      mode: requested ?? (claim.lastSuccessAt ? 'incremental' : 'full'),
+      offset: 0,
+      runStart: new Date().toISOString(),
+      newTracks: 0,
+    };
+    try {
+      const result = await this.readPages(userId, api, run, progress);
+      await this.states.complete(userId, 'library');
+      return result;
+    } catch (error) {
+      await this.states.fail(userId, 'library', String(error));
+      throw error;
+    }
+  }
+
+  private async readPages(
+    userId: number,
+    api: SpotifyApi,
+    run: Checkpoint,
+    progress: (done: number, total: number) => void,
+  ): Promise<LibrarySyncResult> {
+    const stoppedAt = run.offset;
+    const start = { ...run, offset: Math.max(0, run.offset - RESUME_OVERLAP) };
+    const pass = new Pass(this.states, userId, start, progress);
+    const save = (items: readonly SpotifySavedTrack[]) =>
+      this.savePage(userId, items, new Date(run.runStart));
+    if (start.mode === 'incremental') {
+      // A resumed incremental run goes on at least to the page where it stopped.
+      for (let more = true; more;) {
+        const page = await api.savedTracks(pass.offset);
+        const liked = await pass.write(page, save);
+        more = page.next !== null && page.items.length > 0;
+        more &&= liked.newlyLiked > 0 || pass.offset <= stoppedAt;
+      }
+      return pass.result(0);
+    }
+    let batch: SpotifySavedTrack[] = [];
+    const totals = new Set<number>();
+    for await (const page of pagesAhead(api, start.offset)) {
+      totals.add(page.total);
+      batch.push(...page.items);
+      if (batch.length < BATCH_ITEMS && page.next !== null) continue;
+      await pass.write({ ...page, items: batch }, save);
+      batch = [];
+    }
+    if (batch.length > 0) await pass.write({ items: batch, total: [...totals].at(-1)! }, save);
+    // Offsets shift when the library changes during the pass: an item may have been
+    // skipped, so un-like nothing this time (the next full sync will).
+    const stable = totals.size === 1;
+    const unliked = stable
+      ? await this.membership.unlikeNotSeenSince(userId, new Date(run.runStart))
+      : 0;
+    return pass.result(unliked);
+  }
+
+  private async savePage(userId: number, items: readonly SpotifySavedTrack[], runStart: Date) {
+    const saved = items.filter((i) => isCatalogTrack(i.track));
+    const trackIds = await this.importer.importTracks(saved.map((i) => i.track));
+    return this.membership.like(
+      userId,
+      distinctTracks(
+        saved.map((item, i) => ({ trackId: trackIds[i]!, addedAt: new Date(item.added_at) })),
+      ),
+      runStart,
+    );
+  }
+}
+
+function resumed(checkpoint: string | null): Checkpoint | undefined {
+  if (!checkpoint) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(checkpoint);
+  } catch {
+    return undefined;
+  }
+  const run = checkpointSchema.safeParse(parsed);
+  if (!run.success) return undefined;
+  return run.data;
+}
+
+/** Two saved items can name one catalog track (a relinked track): keep the earliest save. */
+function distinctTracks(tracks: { trackId: number; addedAt: Date }[]) {
+  const first = new Map<number, { trackId: number; addedAt: Date }>();
+  for (const t of tracks) {
+    const seen = first.get(t.trackId);
+    if (!seen || t.addedAt < seen.addedAt) first.set(t.trackId, t);
+  }
+  return [...first.values()];
+}
+
+/** A page fetched ahead may fail while the current one is written: that surfaces when awaited. */
+function prefetch<T>(request: Promise<T>): Promise<T> {
+  request.catch(() => undefined);
+  return request;
+}
+
+export function syncRunning(kind: string): ApiError {
+  return new ApiError(409, 'sync_running', `A Spotify ${kind} sync is already running for you`);
+}
+
+/** A pass over the saved tracks: its offset, checkpoint and progress after each write. */
+class Pass {
+  offset: number;
+  private newTracks: number;
+  private pages = 0;
+
+  constructor(
+    private readonly states: SyncStateRepository,
+    private readonly userId: number,
+    private readonly run: Checkpoint,
+    private readonly progress: (done: number, total: number) => void,
+  ) {
+    this.offset = run.offset;
+    this.newTracks = run.newTracks;
+  }
+
+  async write(
+    page: { items: SpotifySavedTrack[]; total: number },
+    save: (items: SpotifySavedTrack[]) => Promise<{ added: number; newlyLiked: number }>,
+  ) {
+    const liked = await save(page.items);
+    this.pages++;
+    this.offset += page.items.length;
+    this.newTracks += liked.added;
+    const checkpoint = { ...this.run, offset: this.offset, newTracks: this.newTracks };
+    await this.states.progress(this.userId, 'library', {
+      checkpoint: JSON.stringify(checkpoint),
+      done: this.offset,
+      total: page.total,
+    });
+    this.progress(this.offset, page.total);
+    return liked;
+  }
+
+  result(unliked: number): LibrarySyncResult {
+    return { mode: this.run.mode, newTracks: this.newTracks, unliked, writes: this.pages };
+  }
+}
+
+/**
+ * Saved-track pages from `offset` to the end, in order, with up to
+ * LOOKAHEAD requests in flight: a full pass knows every offset once the
+ * first page gives the total, and Spotify answers pages independently.
+ */
+async function* pagesAhead(
+  api: SpotifyApi,
+  offset: number,
+): AsyncGenerator<SpotifyPaging<SpotifySavedTrack>> {
+  const first = await api.savedTracks(offset);
+  yield first;
+  if (first.items.length === 0) return;
+  let next = offset + first.items.length;
+  const inFlight: Promise<SpotifyPaging<SpotifySavedTrack>>[] = [];
+  const request = () => {
+    if (next >= first.total) return;
+    inFlight.push(prefetch(api.savedTracks(next)));
+    next += PAGE_LIMIT;
+  };
+  for (let i = 0; i < LOOKAHEAD; i++) request();
+  while (inFlight.length > 0) {
+    const page = await inFlight.shift()!;
+    request();
+    yield page;
+  }
+}

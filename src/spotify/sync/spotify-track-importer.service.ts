@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { CatalogRepository } from '../../catalog/catalog.repository.js';
+import { distinctBy } from '../../catalog/catalog.service.js';
+import type { TrackMetadata } from '../../catalog/track-metadata.js';
+import { sortKey } from '../../db/sort-key.js';
+import { TrackResolutionService } from '../../library/track-resolution.service.js';
+import type { SpotifyImage, SpotifyTrack } from '../spotify-api.types.js';
+import { SpotifyCatalogRepository } from '../spotify-catalog.repository.js';
+
+/**
+ * Spotify tracks into the shared catalog, a batch at a time: through the
+ * resolution every source uses (so an unresolved imported twin is merged),
+ * then with what only the API tells — every credited artist and its Spotify
+ * id, album art and id, ISRC. Returns catalog track ids in input order.
+ */
+@Injectable()
+export class SpotifyTrackImporter {
+  constructor(
+    private readonly resolution: TrackResolutionService,
+    private readonly catalog: CatalogRepository,
+    private readonly spotifyCatalog: SpotifyCatalogRepository,
+  ) {}
+
+  async importTracks(tracks: readonly SpotifyTrack[]): Promise<number[]> {
+    if (tracks.length === 0) return [];
+    const trackIds = await this.resolution.resolve(tracks.map(toMetadata));
+    const credited = tracks.flatMap((t) =>
+      t.artists.map((a) => ({ name: a.name, sortName: sortKey(a.name) })),
+    );
+    const artistIds = await this.catalog.ensureArtists(distinctBy(credited, (a) => a.sortName));
+    await this.spotifyCatalog.applyTrackDetails(
+      tracks.map((t, i) => ({
+        trackId: trackIds[i]!,
+        artists: t.artists.map((a) => ({ id: artistIds.get(sortKey(a.name))!, spotifyId: a.id })),
+        album: {
+          spotifyId: t.album.id,
+          imageUrl: coverOf(t.album.images),
+          releaseDate: t.album.release_date || null,
+        },
+        explicit: t.explicit,
+        isrc: t.external_ids.isrc ?? null,
+        discNumber: t.disc_number,
+        trackNumber: t.track_number,
+      })),
+    );
+    return trackIds;
+  }
+}
+
+/** What every source says about a track, from Spotify's full description. */
+export function toMetadata(track: SpotifyTrack): TrackMetadata {
+  return {
+    spotifyId: track.id,
+    artistName: track.artists[0]?.name ?? 'Unknown artist',
+    trackName: track.name,
+    albumName: track.album.name || undefined,
+    durationMs: track.duration_ms,
+  };
+}
+
+/** A track Spotify can name (a local file in a library has no id). */
+export const isCatalogTrack = (track: SpotifyTrack | null | undefined): track is SpotifyTrack =>
+  !!track && !track.is_local && !!track.id && track.artists.length > 0;
+
+/** The image closest to 300 px: sharp in a list, small to load (Spotify sends 640, 300, 64). */
+export function coverOf(images: readonly SpotifyImage[]): string | null {
+  const distance = (i: SpotifyImage) => Math.abs((i.width ?? 300) - 300);
+  return [...images].sort((a, b) => distance(a) - distance(b))[0]?.url ?? null;
+}

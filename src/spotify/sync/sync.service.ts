@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { SmartPlaylistsService } from '../../smart-playlists/smart-playlists.service.js';
+import { LibraryRepository } from '../../library/library.repository.js';
+import { SpotifyApiFactory } from '../spotify-api.client.js';
+import { asApiError } from '../spotify-failures.js';
+import { ArtistDetailsService } from './artist-details.service.js';
+import { LibrarySyncService, type LibrarySyncMode } from './library-sync.service.js';
+import { RecentPlaysService } from './recent-plays.service.js';
+import { SyncStateRepository } from './sync-state.repository.js';
+import { TrackSearchService } from './track-search.service.js';
+
+export interface SyncSummary {
+  mode: LibrarySyncMode;
+  /** liked tracks after the sync */
+  savedTracks: number;
+  /** tracks that joined the library */
+  newTracks: number;
+  /** liked tracks no longer saved on Spotify (full sync) */
+  unliked: number;
+  /** plays recorded from the recently played list */
+  plays: number;
+  /** artists whose details were read */
+  artists: number;
+  /** imported tracks that got their Spotify id */
+  resolved: number;
+  seconds: number;
+}
+
+/**
+ * A whole sync with Spotify, in the order each step needs the one before:
+ * the library (creates the tracks and artists), recent plays, artist
+ * details, then the search for imported tracks without a Spotify id. Each
+ * step keeps its own checkpoint, so a sync that stops resumes where it was.
+ */
+@Injectable()
+export class SyncService {
+  private readonly logger = new Logger(SyncService.name);
+
+  constructor(
+    private readonly clients: SpotifyApiFactory,
+    private readonly library: LibrarySyncService,
+    private readonly recent: RecentPlaysService,
+    private readonly artistDetails: ArtistDetailsService,
+    private readonly search: TrackSearchService,
+    private readonly states: SyncStateRepository,
+    private readonly libraryTracks: LibraryRepository,
+    private readonly smartPlaylists: SmartPlaylistsService,
+  ) {}
+
+  async sync(
+    user: AuthUser,
+    options: { mode?: LibrarySyncMode | undefined },
+    progress: (done: number, total: number) => void = () => undefined,
+  ): Promise<SyncSummary> {
+    const started = performance.now();
+    const api = this.clients.forUser(user.id);
+    try {
+      const library = await this.library.run(user.id, api, options.mode, progress);
+      const plays = await this.recent.poll(user.id, api);
+      const artists = await this.artistDetails.describe(user.id, api);
+      const resolved = await this.search.resolveUnresolved(user.id, api);
+      await this.smartPlaylists.refreshAll(user.id).catch((error: unknown) => {
+        this.logger.warn(`Smart playlists were not refreshed after the sync: ${String(error)}`);
+      });
+      return {
+        mode: library.mode,
+        savedTracks: await this.libraryTracks.countLiked(user.id),
+        newTracks: library.newTracks,
+        unliked: library.unliked,
+        plays,
+        artists,
+        resolved,
+        seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+      };
+    } catch (error) {
+      throw asApiError(error);
+    }
+  }
+
+  /** Only the recently played list: what the schedule runs. */
+  async pollRecent(user: AuthUser): Promise<number> {
+    try {
+      return await this.recent.poll(user.id, this.clients.forUser(user.id));
+    } catch (error) {
+      throw asApiError(error);
+    }
+  }
+
+  async status(user: AuthUser) {
+    const states = await this.states.list(user.id);
+    return {
+      items: states.map((s) => ({
+        kind: s.kind,
+        status: s.status,
+        done: s.items_done,
+        total: s.items_total,
+        startedAt: s.started_at,
+        finishedAt: s.finished_at,
+        lastSuccessAt: s.last_success_at,
+        lastError: s.last_error,
+      })),
+    };
+  }
+}
