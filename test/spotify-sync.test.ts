@@ -7,6 +7,7 @@ import { TrackResolutionService } from '../src/library/track-resolution.service.
 import type { SpotifyEmulator } from '../src/spotify/emulator/index.js';
 import { SpotifyApi, SpotifyApiFactory } from '../src/spotify/spotify-api.client.js';
 import { LibrarySyncService } from '../src/spotify/sync/library-sync.service.js';
+import { SpotifyTrackImporter } from '../src/spotify/sync/spotify-track-importer.service.js';
 import { SyncRunner } from '../src/spotify/sync/sync-runner.service.js';
 import { TokenCipher } from '../src/spotify/token-cipher.js';
 import { StatsAuditService } from '../src/stats/stats-audit.service.js';
@@ -240,6 +241,40 @@ describeEachEngine('Spotify sync', (t) => {
     expect(await drift()).toBe(0);
   });
 
+  it('keeps a compilation whose tracks have different primary artists', async () => {
+    const saved = truth().map((t) => emulator.state.catalogTrack(t.trackId)!);
+    const a = saved[0]!;
+    const b = saved.find((t) => t.artists[0]!.name !== a.artists[0]!.name);
+    const soundtrack = { ...a.album, id: 'CompilationAlbum000001', name: 'Pulp Soundtrack' };
+    const tracks = [a, b!].map((t, i) => ({
+      ...t,
+      id: `CompilationTrack00000${i}`,
+      name: `Soundtrack song ${i}`,
+      album: soundtrack,
+    }));
+    expect(tracks[0]!.artists[0]!.name).not.toBe(tracks[1]!.artists[0]!.name);
+    const ids = await server.app.get(SpotifyTrackImporter).importTracks(tracks);
+    const { rows } = await sql<{ spotify_id: string | null; name: string }>`
+      SELECT al.spotify_id, al.name FROM track t JOIN album al ON al.id = t.album_id
+      WHERE t.id = ANY(${ids}::bigint[]) ORDER BY al.id`.execute(t.db);
+    // one album row per primary artist; Spotify's id on one of them
+    expect(rows.map((r) => r.name)).toEqual(['Pulp Soundtrack', 'Pulp Soundtrack']);
+    expect(rows.map((r) => r.spotify_id)).toEqual(['CompilationAlbum000001', null]);
+  });
+
+  it('answers a login Spotify refuses with a 400 naming it, changing nothing', async () => {
+    const login = await server.app.inject({ method: 'GET', url: '/api/auth/spotify/login' });
+    const state = new URL(login.headers.location as string).searchParams.get('state')!;
+    const response = await server.app.inject({
+      method: 'GET',
+      url: `/api/auth/spotify/callback?state=${state}&code=not-a-code-spotify-gave`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'spotify_login_failed' });
+    const status = await server.app.inject({ method: 'GET', url: '/api/auth/spotify' });
+    expect(status.json()).toMatchObject({ connected: true });
+  });
+
   it('shows each step of the sync in GET /api/sync', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/api/sync' });
     expect(response.statusCode).toBe(200);
@@ -249,6 +284,13 @@ describeEachEngine('Spotify sync', (t) => {
       ['artists', 'library', 'recently_played', 'resolution'].sort(),
     );
     expect(body.items.every((i) => i.status === 'completed')).toBe(true);
+    expect(response.json()).toMatchObject({
+      lastSync: {
+        savedTracks: expect.any(Number),
+        plays: expect.any(Number),
+        seconds: expect.any(Number),
+      },
+    });
   });
 
   it('refreshes an expired token, keeping the rotated refresh token', async () => {
@@ -281,6 +323,23 @@ describeEachEngine('Spotify sync', (t) => {
       .where('user_id', '=', userId)
       .executeTakeFirstOrThrow();
     expect(refreshed.access_token_expires_at.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+  });
+
+  it('asks to reconnect when the stored tokens no longer open (the key changed)', async () => {
+    const account = await t.db
+      .selectFrom('spotify_account')
+      .select(['access_token_enc', 'refresh_token_enc'])
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    const garbled = Buffer.from(account.access_token_enc);
+    garbled[garbled.length - 1]! ^= 1;
+    await t.db
+      .updateTable('spotify_account')
+      .set({ access_token_enc: garbled })
+      .where('user_id', '=', userId)
+      .execute();
+    await expect(sync()).rejects.toMatchObject({ code: 'spotify_needs_reconnect' });
+    expect((await connectSpotify(server.app)).json()).toMatchObject({ status: 'connected' });
   });
 
   it('marks the account "needs reconnect" when Spotify refuses the refresh token', async () => {

@@ -126,6 +126,9 @@ export interface SpotifyAccountTable {
   access_token_expires_at: Timestamp;
   status: Defaulted<SpotifyAccountStatus>;
   last_error: string | null;
+  /** the last complete sync's summary (SyncSummary) */
+  last_sync: ColumnType<unknown, string | null, string | null> | null;
+  last_sync_at: Timestamp | null;
   connected_at: CreatedAt;
   updated_at: UpdatedAt;
 }

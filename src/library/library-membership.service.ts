@@ -36,17 +36,25 @@ export class LibraryMembershipService {
     if (tracks.length === 0) return { added: 0, newlyLiked: 0 };
     return this.db.transaction().execute(async (trx) => {
       await this.history.lockForRecording(trx, userId);
-      const refs = await this.library.ensureUserTracks(trx, userId, tracks);
+      const refs = await this.library.ensureUserTracks(trx, userId, tracks, {
+        syncedAt: syncedAt ?? null,
+      });
       const added = refs.filter((r) => r.added).map((r) => r.trackId);
       await this.aggregates.changeTrackCounts(trx, userId, added, 1);
+      const kept = refs.filter((r) => !r.added).map((r) => r.userTrackId);
+      if (kept.length === 0) return { added: added.length, newlyLiked: added.length };
       const { rows } = await sql<{ was_liked: boolean }>`
+        WITH before AS (
+          SELECT id, liked FROM user_track
+          WHERE user_id = ${userId} AND id = ANY(${numberArray(kept)}::bigint[])
+        )
         UPDATE user_track ut SET liked = true, updated_at = now(),
           liked_synced_at = coalesce(${syncedAt ?? null}::timestamptz, ut.liked_synced_at)
-        FROM user_track old
-        WHERE ut.user_id = ${userId} AND old.user_id = ${userId} AND old.id = ut.id
-          AND ut.id = ANY(${numberArray(refs.map((r) => r.userTrackId))}::bigint[])
-        RETURNING old.liked AS was_liked`.execute(trx);
-      return { added: added.length, newlyLiked: rows.filter((r) => !r.was_liked).length };
+        FROM before
+        WHERE ut.user_id = ${userId} AND ut.id = before.id
+        RETURNING before.liked AS was_liked`.execute(trx);
+      const likedNow = rows.filter((r) => !r.was_liked).length;
+      return { added: added.length, newlyLiked: added.length + likedNow };
     });
   }
 

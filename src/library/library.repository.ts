@@ -64,12 +64,14 @@ export class LibraryRepository {
    * Adds the tracks the user does not have yet, with their sort keys copied
    * from the catalog and their play counters at zero; a track the user has keeps it, its added_at moving
    * earlier if this one is (an older play imported later). `tracks` holds
-   * each track once.
+   * each track once. `liked`: the rows added are liked (seen by that library
+   * sync run, if any), so they are not written twice.
    */
   async ensureUserTracks(
     trx: Transaction<DB>,
     userId: number,
     tracks: readonly TrackToAdd[],
+    liked?: { syncedAt: Date | null },
   ): Promise<UserTrackRef[]> {
     if (tracks.length === 0) return [];
     // Rows the user already has are only rewritten when added_at moves earlier; the
@@ -79,8 +81,10 @@ export class LibraryRepository {
         SELECT * FROM unnest(${tracks.map((t) => t.trackId)}::bigint[], ${tracks.map((t) => t.addedAt)}::timestamptz[])
           AS n(track_id, added_at)
       ), written AS (
-        INSERT INTO user_track (user_id, track_id, added_at, title_sort, artist_sort, album_sort, duration_ms)
-        SELECT ${userId}, t.id, n.added_at, t.sort_name, a.sort_name, al.sort_name, t.duration_ms
+        INSERT INTO user_track (user_id, track_id, added_at, title_sort, artist_sort, album_sort, duration_ms,
+          liked, liked_synced_at)
+        SELECT ${userId}, t.id, n.added_at, t.sort_name, a.sort_name, al.sort_name, t.duration_ms,
+          ${liked !== undefined}, ${liked?.syncedAt ?? null}::timestamptz
         FROM input n
         JOIN track t ON t.id = n.track_id
         JOIN artist a ON a.id = t.artist_id

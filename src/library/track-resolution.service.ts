@@ -57,7 +57,7 @@ export class TrackResolutionService {
         await recomputeGroupsOf(trx, userId, trackIds);
         // their plays counted for no album until now
         const zone = await this.rollups.zoneForRecording(trx, userId);
-        await this.rollups.addAlbumPlays(trx, userId, albumGained, zone);
+        await this.rollups.recountAlbumMonths(trx, userId, albumGained, zone);
       });
     }
   }

@@ -147,4 +147,21 @@ export class SpotifyAccountRepository {
       .execute();
     return rows.map((r) => r.user_id);
   }
+
+  async recordSync(userId: number, summary: object): Promise<void> {
+    await this.db
+      .updateTable('spotify_account')
+      .set({ last_sync: JSON.stringify(summary), last_sync_at: new Date() })
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  async lastSync(userId: number): Promise<{ summary: unknown; at: Date } | undefined> {
+    const row = await this.db
+      .selectFrom('spotify_account')
+      .select(['last_sync', 'last_sync_at'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.last_sync_at ? { summary: row.last_sync, at: row.last_sync_at } : undefined;
+  }
 }

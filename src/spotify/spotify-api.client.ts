@@ -47,7 +47,9 @@ export class SpotifyApi {
   }
 
   playlist(id: string): Promise<SpotifySimplifiedPlaylist> {
-    return this.get(`/playlists/${encodeURIComponent(id)}`, { fields: 'id,snapshot_id' });
+    return this.get(`/playlists/${encodeURIComponent(id)}`, {
+      fields: 'id,snapshot_id,items(total)',
+    });
   }
 
   createPlaylist(body: { name: string; description: string }): Promise<SpotifySimplifiedPlaylist> {

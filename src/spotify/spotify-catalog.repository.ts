@@ -40,9 +40,9 @@ export class SpotifyCatalogRepository {
     );
     await sql`
       UPDATE artist a SET spotify_id = n.spotify_id, updated_at = now()
-      FROM (SELECT DISTINCT ON (id) * FROM unnest(
+      FROM (SELECT DISTINCT ON (spotify_id) * FROM unnest(
           ${numberArray(credits.map((c) => c.id))}::bigint[], ${textArray(credits.map((c) => c.spotifyId))}::text[]
-        ) AS n(id, spotify_id) ORDER BY id) n
+        ) AS n(id, spotify_id) ORDER BY spotify_id, id) n
       WHERE a.id = n.id AND a.spotify_id IS NULL
         AND NOT EXISTS (SELECT 1 FROM artist x WHERE x.spotify_id = n.spotify_id)`.execute(this.db);
     await sql`
@@ -63,20 +63,26 @@ export class SpotifyCatalogRepository {
       ) AS n(id, explicit, isrc, disc_number, track_number)
       WHERE t.id = n.id`.execute(this.db);
     const albums = tracks.flatMap((t) => (t.album ? [{ trackId: t.trackId, ...t.album }] : []));
+    const albumRows = sql`
+      SELECT t.album_id, n.spotify_id, n.image_url, n.release_date
+      FROM unnest(
+        ${numberArray(albums.map((a) => a.trackId))}::bigint[], ${textArray(albums.map((a) => a.spotifyId))}::text[],
+        ${textArray(albums.map((a) => a.imageUrl))}::text[], ${textArray(albums.map((a) => a.releaseDate))}::text[]
+      ) AS n(track_id, spotify_id, image_url, release_date)
+      JOIN track t ON t.id = n.track_id
+      WHERE t.album_id IS NOT NULL`;
     await sql`
-      UPDATE album al SET spotify_id = CASE WHEN al.spotify_id IS NULL AND NOT EXISTS (
-            SELECT 1 FROM album x WHERE x.spotify_id = n.spotify_id) THEN n.spotify_id ELSE al.spotify_id END,
-        image_url = coalesce(n.image_url, al.image_url),
+      UPDATE album al SET image_url = coalesce(n.image_url, al.image_url),
         release_date = coalesce(n.release_date, al.release_date), updated_at = now()
-      FROM (SELECT DISTINCT ON (t.album_id) t.album_id, n.spotify_id, n.image_url, n.release_date
-        FROM unnest(
-          ${numberArray(albums.map((a) => a.trackId))}::bigint[], ${textArray(albums.map((a) => a.spotifyId))}::text[],
-          ${textArray(albums.map((a) => a.imageUrl))}::text[], ${textArray(albums.map((a) => a.releaseDate))}::text[]
-        ) AS n(track_id, spotify_id, image_url, release_date)
-        JOIN track t ON t.id = n.track_id
-        WHERE t.album_id IS NOT NULL
-        ORDER BY t.album_id) n
+      FROM (SELECT DISTINCT ON (album_id) * FROM (${albumRows}) r ORDER BY album_id) n
       WHERE al.id = n.album_id`.execute(this.db);
+    // Albums are keyed by their first track's primary artist: a compilation is one row per
+    // artist, all naming one Spotify album. The id goes to one of them (the unique key).
+    await sql`
+      UPDATE album al SET spotify_id = n.spotify_id
+      FROM (SELECT DISTINCT ON (spotify_id) * FROM (${albumRows}) r ORDER BY spotify_id, album_id) n
+      WHERE al.id = n.album_id AND al.spotify_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM album x WHERE x.spotify_id = n.spotify_id)`.execute(this.db);
   }
 
   /** The user's artists with a Spotify id whose details are missing or older than `staleDays`. */
@@ -129,19 +135,19 @@ export class SpotifyCatalogRepository {
     });
   }
 
-  /** The user's tracks without a Spotify id, after catalog track `afterId`, in id order. */
+  /** The user's tracks without a Spotify id, after user track `afterId`, in id order. */
   async unresolvedTracksOf(userId: number, afterId: number, limit: number) {
     return (
       this.db
         .selectFrom('user_track as ut')
         .innerJoin('track as t', 't.id', 'ut.track_id')
         .innerJoin('artist as a', 'a.id', 't.artist_id')
-        .select(['t.id', 't.name', 'a.name as artist_name'])
+        .select(['ut.id', 't.name', 'a.name as artist_name'])
         .where('ut.user_id', '=', userId)
         .where('t.spotify_id', 'is', null)
-        // (user_id, track_id) is user_track's unique key: the walk follows its index
-        .where('ut.track_id', '>', afterId)
-        .orderBy('ut.track_id')
+        // the walk follows user_track's primary key (user_id, id)
+        .where('ut.id', '>', afterId)
+        .orderBy('ut.id')
         .limit(limit)
         .execute()
     );

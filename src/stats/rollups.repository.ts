@@ -164,34 +164,34 @@ export class RollupsRepository {
   }
 
   /**
-   * Counts the plays of tracks that just gained an album (they counted for
-   * none) in its month rollups; nothing while the rollups await a rebuild.
+   * Recounts the month rollups of the albums of these tracks from their plays
+   * (tracks that just gained an album counted for none), under the user's
+   * recording lock; nothing while the rollups await a rebuild. A recount, not
+   * an increment: plays recorded since the album changed are counted once.
    */
-  async addAlbumPlays(
+  async recountAlbumMonths(
     trx: Transaction<DB>,
     userId: number,
     trackIds: readonly number[],
     zone: string | null,
   ): Promise<void> {
     if (trackIds.length === 0 || zone === null) return;
-    await sql`
-      WITH gained AS (
-        SELECT p.user_track_id, p.played_at, p.ms_played, p.skipped FROM (${allPlays(userId)}) p
-        JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = p.user_track_id
-        WHERE ut.track_id = ANY(${numberArray(trackIds)}::bigint[])
-      )
-      INSERT INTO user_album_month AS r (user_id, month, album_id, plays, ms_played)
-      SELECT ${userId}, date_trunc('month', p.played_at AT TIME ZONE ${zone})::date, t.album_id,
-        count(*) FILTER (WHERE NOT p.skipped), sum(p.ms_played)
-      FROM gained p
-      JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = p.user_track_id
-      JOIN track t ON t.id = ut.track_id
-      WHERE t.album_id IS NOT NULL
-      GROUP BY 2, 3
-      ON CONFLICT (user_id, month, album_id) DO UPDATE SET
-        plays = r.plays + excluded.plays, ms_played = r.ms_played + excluded.ms_played`.execute(
+    const albums = sql`ARRAY(SELECT DISTINCT album_id FROM track
+      WHERE id = ANY(${numberArray(trackIds)}::bigint[]) AND album_id IS NOT NULL)`;
+    await sql`DELETE FROM user_album_month WHERE user_id = ${userId} AND album_id = ANY(${albums})`.execute(
       trx,
     );
+    await sql`
+      INSERT INTO user_album_month (user_id, month, album_id, plays, ms_played)
+      SELECT ${userId}, date_trunc('month', p.played_at AT TIME ZONE ${zone})::date, t.album_id,
+        count(*) FILTER (WHERE NOT p.skipped), sum(p.ms_played)
+      FROM (${allPlays(userId)}) p
+      JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = p.user_track_id
+      JOIN track t ON t.id = ut.track_id
+      WHERE p.user_track_id = ANY(ARRAY(
+        SELECT ut2.id FROM user_track ut2 JOIN track t2 ON t2.id = ut2.track_id
+        WHERE ut2.user_id = ${userId} AND t2.album_id = ANY(${albums})))
+      GROUP BY 2, 3`.execute(trx);
   }
 
   /** Marks the user's rollups unusable until the next rebuild (the zone changed). */

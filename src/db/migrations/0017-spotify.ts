@@ -20,6 +20,9 @@ export const spotify: Migration = {
         PRIMARY KEY (user_id, state)
       )`,
       `ALTER TABLE spotify_account ADD COLUMN last_error text`,
+      // what the last complete sync did ({savedTracks, newTracks, plays, artists, seconds, ...})
+      `ALTER TABLE spotify_account ADD COLUMN last_sync jsonb`,
+      `ALTER TABLE spotify_account ADD COLUMN last_sync_at timestamptz`,
       `ALTER TYPE sync_kind ADD VALUE IF NOT EXISTS 'artists'`,
       `ALTER TYPE sync_kind ADD VALUE IF NOT EXISTS 'resolution'`,
       `ALTER TABLE sync_state

@@ -46,7 +46,23 @@ export class PlaylistPushService {
     private readonly smartPlaylists: SmartPlaylistsService,
   ) {}
 
+  private readonly pushing = new Set<string>();
+
   async push(user: AuthUser, kind: PushKind, id: number, force: boolean): Promise<PushResult> {
+    // Two pushes of one playlist at once would both pass the snapshot check and mix their writes.
+    const key = `${user.id}:${kind}:${id}`;
+    if (this.pushing.has(key)) {
+      throw new ApiError(409, 'push_running', 'This playlist is being pushed already');
+    }
+    this.pushing.add(key);
+    try {
+      return await this.pushOnce(user, kind, id, force);
+    } finally {
+      this.pushing.delete(key);
+    }
+  }
+
+  private async pushOnce(user: AuthUser, kind: PushKind, id: number, force: boolean) {
     let target = await this.repository.target(user.id, kind, id);
     if (!target)
       throw new ApiError(404, 'not_found', `No ${kind === 'smart' ? 'smart ' : ''}playlist ${id}`);
@@ -63,14 +79,10 @@ export class PlaylistPushService {
       const record = (snapshotId: string) =>
         this.repository.recordPush(user.id, kind, id, { spotifyPlaylistId: remote.id, snapshotId });
       if (remote.created) await record(remote.snapshotId);
-      let snapshotId = (await api.replaceItems(remote.id, uris.slice(0, PLAYLIST_WRITE_LIMIT)))
-        .snapshot_id;
-      await record(snapshotId);
-      for (let start = PLAYLIST_WRITE_LIMIT; start < uris.length; start += PLAYLIST_WRITE_LIMIT) {
-        snapshotId = (
-          await api.addItems(remote.id, uris.slice(start, start + PLAYLIST_WRITE_LIMIT))
-        ).snapshot_id;
-        await record(snapshotId);
+      let snapshotId = await writeItems(api, remote.id, uris, record);
+      // A POST retried after its answer was lost may have added a chunk twice: check, redo once.
+      if ((await api.playlist(remote.id)).items.total !== uris.length) {
+        snapshotId = await writeItems(api, remote.id, uris, record);
       }
       return {
         spotifyPlaylistId: remote.id,
@@ -118,4 +130,26 @@ async function playlistOrGone(
     if (error instanceof SpotifyApiError && error.status === 404) return null;
     throw error;
   }
+}
+
+/** Replaces the items: the first 100 with PUT, the rest appended 100 at a time; the last snapshot. */
+async function writeItems(
+  api: SpotifyApi,
+  playlistId: string,
+  uris: string[],
+  record: (snapshotId: string) => Promise<void>,
+): Promise<string> {
+  let { snapshot_id: snapshotId } = await api.replaceItems(
+    playlistId,
+    uris.slice(0, PLAYLIST_WRITE_LIMIT),
+  );
+  await record(snapshotId);
+  for (let start = PLAYLIST_WRITE_LIMIT; start < uris.length; start += PLAYLIST_WRITE_LIMIT) {
+    ({ snapshot_id: snapshotId } = await api.addItems(
+      playlistId,
+      uris.slice(start, start + PLAYLIST_WRITE_LIMIT),
+    ));
+    await record(snapshotId);
+  }
+  return snapshotId;
 }

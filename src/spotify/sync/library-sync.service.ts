@@ -4,7 +4,12 @@ import { ApiError } from '../../common/errors/http-error.filter.js';
 import { LibraryMembershipService } from '../../library/library-membership.service.js';
 import { PAGE_LIMIT, type SpotifyApi } from '../spotify-api.client.js';
 import type { SpotifyPaging, SpotifySavedTrack } from '../spotify-api.types.js';
-import { SpotifyTrackImporter, isCatalogTrack } from './spotify-track-importer.service.js';
+import {
+  SpotifyTrackImporter,
+  factsOf,
+  isCatalogTrack,
+  type TrackFacts,
+} from './spotify-track-importer.service.js';
 import { SyncStateRepository } from './sync-state.repository.js';
 
 export type LibrarySyncMode = 'full' | 'incremental';
@@ -15,6 +20,8 @@ const checkpointSchema = z.object({
   offset: z.number().int().min(0),
   runStart: z.iso.datetime(),
   newTracks: z.number().int().min(0),
+  /** the library's size when the run started (full runs) */
+  total: z.number().int().min(0).optional(),
 });
 type Checkpoint = z.infer<typeof checkpointSchema>;
 
@@ -26,8 +33,11 @@ type Checkpoint = z.infer<typeof checkpointSchema>;
 const RESUME_OVERLAP = 50;
 /** Saved items written per transaction in a full pass (bounded memory, few statements per item). */
 const BATCH_ITEMS = 1000;
-/** Pages requested ahead in a full pass (the HTTP client caps what is in flight overall). */
-const LOOKAHEAD = 4;
+/**
+ * Pages requested ahead in a full pass: the next write's pages arrive while
+ * this one is written (the HTTP client caps what is in flight at once).
+ */
+const LOOKAHEAD = 20;
 
 export interface LibrarySyncResult {
   mode: LibrarySyncMode;
@@ -61,12 +71,17 @@ export class LibrarySyncService {
   ): Promise<LibrarySyncResult> {
     const claim = await this.states.claim(userId, 'library');
     if (!claim) throw syncRunning('library');
-    const run = resumed(claim.checkpoint) ?? {
-      mode: requested ?? (claim.lastSuccessAt ? 'incremental' : 'full'),
-      offset: 0,
-      runStart: new Date().toISOString(),
-      newTracks: 0,
-    };
+    // An interrupted run resumes, unless another mode was asked for.
+    const previous = resumed(claim.checkpoint);
+    const resumes = previous && (requested === undefined || requested === previous.mode);
+    const run: Checkpoint = resumes
+      ? previous
+      : {
+          mode: requested ?? (claim.lastSuccessAt ? 'incremental' : 'full'),
+          offset: 0,
+          runStart: new Date().toISOString(),
+          newTracks: 0,
+        };
     try {
       const result = await this.readPages(userId, api, run, progress);
       await this.states.complete(userId, 'library');
@@ -86,38 +101,39 @@ export class LibrarySyncService {
     const stoppedAt = run.offset;
     const start = { ...run, offset: Math.max(0, run.offset - RESUME_OVERLAP) };
     const pass = new Pass(this.states, userId, start, progress);
-    const save = (items: readonly SpotifySavedTrack[]) =>
+    const save = (items: readonly SavedItem[]) =>
       this.savePage(userId, items, new Date(run.runStart));
     if (start.mode === 'incremental') {
       // A resumed incremental run goes on at least to the page where it stopped.
       for (let more = true; more;) {
-        const page = await api.savedTracks(pass.offset);
+        const page = slim(await api.savedTracks(pass.offset));
         const liked = await pass.write(page, save);
         more = page.next !== null && page.items.length > 0;
         more &&= liked.newlyLiked > 0 || pass.offset <= stoppedAt;
       }
       return pass.result(0);
     }
-    let batch: SpotifySavedTrack[] = [];
+    let batch: SavedItem[] = [];
     const totals = new Set<number>();
     for await (const page of pagesAhead(api, start.offset)) {
       totals.add(page.total);
+      pass.total ??= page.total;
       batch.push(...page.items);
       if (batch.length < BATCH_ITEMS && page.next !== null) continue;
       await pass.write({ ...page, items: batch }, save);
       batch = [];
     }
     if (batch.length > 0) await pass.write({ items: batch, total: [...totals].at(-1)! }, save);
-    // Offsets shift when the library changes during the pass: an item may have been
-    // skipped, so un-like nothing this time (the next full sync will).
-    const stable = totals.size === 1;
+    // Offsets shift when the library changes during the run (before an interruption too):
+    // an item may have been skipped, so un-like nothing this time (the next full sync will).
+    const stable = totals.size === 1 && totals.has(pass.total!);
     const unliked = stable
       ? await this.membership.unlikeNotSeenSince(userId, new Date(run.runStart))
       : 0;
     return pass.result(unliked);
   }
 
-  private async savePage(userId: number, items: readonly SpotifySavedTrack[], runStart: Date) {
+  private async savePage(userId: number, items: readonly SavedItem[], runStart: Date) {
     const saved = items.filter((i) => isCatalogTrack(i.track));
     const trackIds = await this.importer.importTracks(saved.map((i) => i.track));
     return this.membership.like(
@@ -166,6 +182,7 @@ export function syncRunning(kind: string): ApiError {
 /** A pass over the saved tracks: its offset, checkpoint and progress after each write. */
 class Pass {
   offset: number;
+  total: number | undefined;
   private newTracks: number;
   private pages = 0;
 
@@ -176,18 +193,24 @@ class Pass {
     private readonly progress: (done: number, total: number) => void,
   ) {
     this.offset = run.offset;
+    this.total = run.total;
     this.newTracks = run.newTracks;
   }
 
   async write(
-    page: { items: SpotifySavedTrack[]; total: number },
-    save: (items: SpotifySavedTrack[]) => Promise<{ added: number; newlyLiked: number }>,
+    page: { items: SavedItem[]; total: number },
+    save: (items: SavedItem[]) => Promise<{ added: number; newlyLiked: number }>,
   ) {
     const liked = await save(page.items);
     this.pages++;
     this.offset += page.items.length;
     this.newTracks += liked.added;
-    const checkpoint = { ...this.run, offset: this.offset, newTracks: this.newTracks };
+    const checkpoint = {
+      ...this.run,
+      offset: this.offset,
+      newTracks: this.newTracks,
+      total: this.total,
+    };
     await this.states.progress(this.userId, 'library', {
       checkpoint: JSON.stringify(checkpoint),
       done: this.offset,
@@ -207,18 +230,15 @@ class Pass {
  * LOOKAHEAD requests in flight: a full pass knows every offset once the
  * first page gives the total, and Spotify answers pages independently.
  */
-async function* pagesAhead(
-  api: SpotifyApi,
-  offset: number,
-): AsyncGenerator<SpotifyPaging<SpotifySavedTrack>> {
-  const first = await api.savedTracks(offset);
+async function* pagesAhead(api: SpotifyApi, offset: number): AsyncGenerator<SavedPage> {
+  const first = slim(await api.savedTracks(offset));
   yield first;
   if (first.items.length === 0) return;
   let next = offset + first.items.length;
-  const inFlight: Promise<SpotifyPaging<SpotifySavedTrack>>[] = [];
+  const inFlight: Promise<SavedPage>[] = [];
   const request = () => {
     if (next >= first.total) return;
-    inFlight.push(prefetch(api.savedTracks(next)));
+    inFlight.push(prefetch(api.savedTracks(next).then(slim)));
     next += PAGE_LIMIT;
   };
   for (let i = 0; i < LOOKAHEAD; i++) request();
@@ -227,4 +247,19 @@ async function* pagesAhead(
     request();
     yield page;
   }
+}
+
+/** A saved track as a pass keeps it: the facts only, not Spotify's whole object. */
+interface SavedItem {
+  added_at: string;
+  track: TrackFacts;
+}
+type SavedPage = Pick<SpotifyPaging<SavedItem>, 'items' | 'total' | 'next'>;
+
+function slim(page: SpotifyPaging<SpotifySavedTrack>): SavedPage {
+  return {
+    items: page.items.map((i) => ({ added_at: i.added_at, track: factsOf(i.track) })),
+    total: page.total,
+    next: page.next,
+  };
 }

@@ -19,9 +19,14 @@ export class RecentPlaysService {
     private readonly recorder: PlayRecorder,
   ) {}
 
-  /** Records the plays since the last poll; returns how many were new. */
-  async poll(userId: number, api: SpotifyApi): Promise<number> {
+  /**
+   * Records the plays since the last poll; returns how many were new. When a
+   * poll is running already, `skip` returns 0 (a whole sync goes on with its
+   * other steps); else 409.
+   */
+  async poll(userId: number, api: SpotifyApi, whenBusy: 'skip' | 'refuse' = 'refuse') {
     const claim = await this.states.claim(userId, 'recently_played');
+    if (!claim && whenBusy === 'skip') return 0;
     if (!claim) throw syncRunning('recently played');
     const after = claim.checkpoint === null ? undefined : Number(claim.checkpoint);
     try {

@@ -21,7 +21,7 @@ export class SpotifyTrackImporter {
     private readonly spotifyCatalog: SpotifyCatalogRepository,
   ) {}
 
-  async importTracks(tracks: readonly SpotifyTrack[]): Promise<number[]> {
+  async importTracks(tracks: readonly TrackFacts[]): Promise<number[]> {
     if (tracks.length === 0) return [];
     const trackIds = await this.resolution.resolve(tracks.map(toMetadata));
     const credited = tracks.flatMap((t) =>
@@ -48,7 +48,7 @@ export class SpotifyTrackImporter {
 }
 
 /** What every source says about a track, from Spotify's full description. */
-export function toMetadata(track: SpotifyTrack): TrackMetadata {
+export function toMetadata(track: TrackFacts): TrackMetadata {
   return {
     spotifyId: track.id,
     artistName: track.artists[0]?.name ?? 'Unknown artist',
@@ -59,8 +59,44 @@ export function toMetadata(track: SpotifyTrack): TrackMetadata {
 }
 
 /** A track Spotify can name (a local file in a library has no id). */
-export const isCatalogTrack = (track: SpotifyTrack | null | undefined): track is SpotifyTrack =>
+export const isCatalogTrack = <T extends TrackFacts>(track: T | null | undefined): track is T =>
   !!track && !track.is_local && !!track.id && track.artists.length > 0;
+
+/** What Spotlib keeps of a Spotify track: a page's objects carry much more (markets, urls). */
+export interface TrackFacts {
+  id: string;
+  name: string;
+  duration_ms: number;
+  explicit: boolean;
+  disc_number: number;
+  track_number: number;
+  is_local: boolean;
+  external_ids: { isrc?: string | undefined };
+  artists: { id: string; name: string }[];
+  album: { id: string; name: string; release_date: string; images: SpotifyImage[] };
+}
+
+/** A copy of only the facts, so a page's full objects can be collected at once. */
+export function factsOf(track: SpotifyTrack): TrackFacts {
+  const { album } = track;
+  return {
+    id: track.id,
+    name: track.name,
+    duration_ms: track.duration_ms,
+    explicit: track.explicit,
+    disc_number: track.disc_number,
+    track_number: track.track_number,
+    is_local: track.is_local,
+    external_ids: { isrc: track.external_ids.isrc },
+    artists: track.artists.map((a) => ({ id: a.id, name: a.name })),
+    album: {
+      id: album.id,
+      name: album.name,
+      release_date: album.release_date,
+      images: album.images,
+    },
+  };
+}
 
 /** The image closest to 300 px: sharp in a list, small to load (Spotify sends 640, 300, 64). */
 export function coverOf(images: readonly SpotifyImage[]): string | null {

@@ -2,8 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type { DB, SyncKind } from '../../db/schema.js';
 
-/** A running sync that wrote nothing for this long has died: another may take over and resume. */
-export const SYNC_LEASE_SECONDS = 120;
+/**
+ * A running sync that wrote nothing for this long has died: another may
+ * take over and resume. Longer than any wait a live one makes between writes
+ * (a Retry-After is waited up to 2 minutes, then backoff, then a batch).
+ */
+export const SYNC_LEASE_SECONDS = 600;
 
 export interface SyncClaim {
   /** where an interrupted run stopped (meaning per kind); null for a fresh start */

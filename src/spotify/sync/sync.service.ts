@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { SmartPlaylistsService } from '../../smart-playlists/smart-playlists.service.js';
 import { LibraryRepository } from '../../library/library.repository.js';
+import { SpotifyAccountRepository } from '../spotify-account.repository.js';
 import { SpotifyApiFactory } from '../spotify-api.client.js';
 import { asApiError } from '../spotify-failures.js';
 import { ArtistDetailsService } from './artist-details.service.js';
@@ -46,6 +47,7 @@ export class SyncService {
     private readonly states: SyncStateRepository,
     private readonly libraryTracks: LibraryRepository,
     private readonly smartPlaylists: SmartPlaylistsService,
+    private readonly accounts: SpotifyAccountRepository,
   ) {}
 
   async sync(
@@ -57,13 +59,13 @@ export class SyncService {
     const api = this.clients.forUser(user.id);
     try {
       const library = await this.library.run(user.id, api, options.mode, progress);
-      const plays = await this.recent.poll(user.id, api);
+      const plays = await this.recent.poll(user.id, api, 'skip');
       const artists = await this.artistDetails.describe(user.id, api);
       const resolved = await this.search.resolveUnresolved(user.id, api);
       await this.smartPlaylists.refreshAll(user.id).catch((error: unknown) => {
         this.logger.warn(`Smart playlists were not refreshed after the sync: ${String(error)}`);
       });
-      return {
+      const summary: SyncSummary = {
         mode: library.mode,
         savedTracks: await this.libraryTracks.countLiked(user.id),
         newTracks: library.newTracks,
@@ -73,6 +75,8 @@ export class SyncService {
         resolved,
         seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
       };
+      await this.accounts.recordSync(user.id, summary);
+      return summary;
     } catch (error) {
       throw asApiError(error);
     }
@@ -88,8 +92,12 @@ export class SyncService {
   }
 
   async status(user: AuthUser) {
-    const states = await this.states.list(user.id);
+    const [states, lastSync] = await Promise.all([
+      this.states.list(user.id),
+      this.accounts.lastSync(user.id),
+    ]);
     return {
+      lastSync: lastSync ? { ...(lastSync.summary as SyncSummary), finishedAt: lastSync.at } : null,
       items: states.map((s) => ({
         kind: s.kind,
         status: s.status,

@@ -16,7 +16,7 @@ const BATCH = 50;
  * primary artist and title once case and accents are folded. The matched
  * track goes through the catalog's resolution, which resolves the
  * unresolved track in place or merges it into a resolved twin. The
- * checkpoint is the last catalog track searched, so a track is searched
+ * checkpoint is the last of the user's tracks searched, so a track is searched
  * once, not on every sync.
  */
 @Injectable()
