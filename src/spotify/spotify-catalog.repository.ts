@@ -61,7 +61,10 @@ export class SpotifyCatalogRepository {
         ${textArray(column((t) => t.isrc))}::text[], ${numberArray(column((t) => t.discNumber))}::int[],
         ${numberArray(column((t) => t.trackNumber))}::int[]
       ) AS n(id, explicit, isrc, disc_number, track_number)
-      WHERE t.id = n.id`.execute(this.db);
+      WHERE t.id = n.id AND (t.explicit, t.isrc, t.disc_number, t.track_number)
+        IS DISTINCT FROM (n.explicit, coalesce(n.isrc, t.isrc), n.disc_number, n.track_number)`.execute(
+      this.db,
+    );
     const albums = tracks.flatMap((t) => (t.album ? [{ trackId: t.trackId, ...t.album }] : []));
     const albumRows = sql`
       SELECT t.album_id, n.spotify_id, n.image_url, n.release_date
@@ -75,7 +78,10 @@ export class SpotifyCatalogRepository {
       UPDATE album al SET image_url = coalesce(n.image_url, al.image_url),
         release_date = coalesce(n.release_date, al.release_date), updated_at = now()
       FROM (SELECT DISTINCT ON (album_id) * FROM (${albumRows}) r ORDER BY album_id) n
-      WHERE al.id = n.album_id`.execute(this.db);
+      WHERE al.id = n.album_id AND (al.image_url, al.release_date) IS DISTINCT FROM
+        (coalesce(n.image_url, al.image_url), coalesce(n.release_date, al.release_date))`.execute(
+      this.db,
+    );
     // Albums are keyed by their first track's primary artist: a compilation is one row per
     // artist, all naming one Spotify album. The id goes to one of them (the unique key).
     await sql`

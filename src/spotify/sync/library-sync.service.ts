@@ -31,13 +31,13 @@ type Checkpoint = z.infer<typeof checkpointSchema>;
  * skipped (re-reading is harmless: saving is idempotent).
  */
 const RESUME_OVERLAP = 50;
-/** Saved items written per transaction in a full pass (bounded memory, few statements per item). */
-const BATCH_ITEMS = 1000;
+/** Saved items written per transaction in a full pass: 1000 was 10% faster and 20 MB bigger. */
+const BATCH_ITEMS = 500;
 /**
  * Pages requested ahead in a full pass: the next write's pages arrive while
  * this one is written (the HTTP client caps what is in flight at once).
  */
-const LOOKAHEAD = 20;
+const LOOKAHEAD = 10;
 
 export interface LibrarySyncResult {
   mode: LibrarySyncMode;
