@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { cli, freshEnvironment, root } from './environment.js';
+import { writeBenchmarksMarkdown } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -69,6 +70,7 @@ async function main() {
   } finally {
     emulator.process.kill();
   }
+  await writeBenchmarksMarkdown(path.join(root, 'bench/results'), path.join(root, 'BENCHMARKS.md'));
 }
 
 async function timed(env: NodeJS.ProcessEnv, args: string[]) {
