@@ -17,16 +17,19 @@ export const root = path.resolve(import.meta.dirname, '../..');
 export async function freshEnvironment(engine: string, name: string): Promise<NodeJS.ProcessEnv> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'spotlib-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' };
-  if (engine === 'postgres') {
-    const admin = openPostgres(serverUrl, 1);
-    await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
-    await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
-    await admin.close();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-  }
+  if (engine === 'postgres') env.DATABASE_URL = await recreateDatabase(name);
   return env;
+}
+
+/** Drops and creates the database `name` on the test server; its URL. */
+export async function recreateDatabase(name: string): Promise<string> {
+  const admin = openPostgres(serverUrl, 1);
+  await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
+  await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
+  await admin.close();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** Runs the real CLI with `--json`; its JSON result and its peak RSS (bench/max-rss.ts). */

@@ -31,6 +31,7 @@ import { RollupsRepository } from '../src/stats/rollups.repository.js';
 import { AggregatesRepository } from '../src/stats/aggregates.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { seededRandom } from '../src/common/seeded-random.js';
+import { recreateDatabase } from './environment.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,8 +45,6 @@ const BATCH = Number(values.batch);
 const ARCHIVE_ROWS = Number(values['archive-rows']);
 const TRACKS = 20_000;
 const HOT_MONTHS = 6;
-
-const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function main() {
   const database = await freshDatabase('spotlib_bench');
@@ -213,13 +212,7 @@ async function seedUsers(database: Database, count: number): Promise<number[]> {
 }
 
 async function freshDatabase(name: string): Promise<Database> {
-  const admin = openPostgres(serverUrl, 1);
-  await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
-  await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
-  await admin.close();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = openPostgres(url.toString(), 12);
+  const database = openPostgres(await recreateDatabase(name), 12);
   await new Migrator(database.db).migrate();
   await new PlayHistoryPartitions(database.db, HOT_MONTHS).ensure();
   return database;

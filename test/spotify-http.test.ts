@@ -11,13 +11,12 @@ import type { SpotifyPaging } from '../src/spotify/spotify-api.types.js';
 import {
   SpotifyApiError,
   SpotifyError,
-  SpotifyHttp,
   SpotifyOAuthError,
   SpotifyRateLimitError,
   SpotifyUnauthorizedError,
   SpotifyUnavailableError,
-  type SpotifyHttpOptions,
-} from '../src/spotify/spotify-http.js';
+} from '../src/spotify/spotify-errors.js';
+import { SpotifyHttp, type SpotifyHttpOptions } from '../src/spotify/spotify-http.js';
 
 /**
  * A local HTTP server answers as scripted per test; the client under test

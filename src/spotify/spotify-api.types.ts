@@ -116,20 +116,6 @@ export interface SpotifyPlayHistory {
   context: SpotifyContext | null;
 }
 
-export interface SpotifyUser {
-  id: string;
-  display_name: string | null;
-  type: 'user';
-  uri: string;
-  href: string;
-  external_urls: SpotifyExternalUrls;
-  country?: string;
-  email?: string;
-  product?: string;
-  images?: SpotifyImage[];
-  followers?: { href: null; total: number };
-}
-
 export interface SpotifyPlaylistOwner {
   id: string;
   display_name: string | null;
@@ -137,6 +123,15 @@ export interface SpotifyPlaylistOwner {
   uri: string;
   href: string;
   external_urls: SpotifyExternalUrls;
+}
+
+/** The current user (/me): the owner fields and the private ones. */
+export interface SpotifyUser extends SpotifyPlaylistOwner {
+  country?: string;
+  email?: string;
+  product?: string;
+  images?: SpotifyImage[];
+  followers?: { href: null; total: number };
 }
 
 export interface SpotifySimplifiedPlaylist {

@@ -37,16 +37,6 @@ import {
   SpotifyUnavailableError,
 } from './spotify-errors.js';
 
-// Callers import the errors with the client that throws them.
-export {
-  SpotifyApiError,
-  SpotifyError,
-  SpotifyOAuthError,
-  SpotifyRateLimitError,
-  SpotifyUnauthorizedError,
-  SpotifyUnavailableError,
-};
-
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Query parameters; undefined values are left out. */
