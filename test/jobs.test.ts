@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { PARTITION_UPKEEP_JOB } from '../src/history/partition-upkeep.service.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
+import { POLL_RECENT_JOB } from '../src/spotify/sync/sync-runner.service.js';
 import { createTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
 
@@ -19,6 +20,11 @@ describeEachEngine('jobs', (t) => {
       expect(await jobs.schedules()).toContainEqual({
         name: PARTITION_UPKEEP_JOB,
         cron: '17 3 * * *',
+      });
+      // connected users' recent plays: Spotify keeps only the last 50
+      expect(await jobs.schedules()).toContainEqual({
+        name: POLL_RECENT_JOB,
+        cron: '*/30 * * * *',
       });
       await jobs.send('test.echo', { greeting: 'hello' });
       await expect(ran).resolves.toEqual({ greeting: 'hello' });

@@ -202,7 +202,7 @@ describeEachEngine('library membership', (t) => {
         { trackId: a.track.id, addedAt: at('2023-01-01T00:00:00Z') },
         { trackId: b.track.id, addedAt: at('2023-01-01T00:00:00Z') },
       ]),
-    ).toEqual({ added: 1 });
+    ).toEqual({ added: 1, newlyLiked: 2 });
     expect(await artist(a.artist.id)).toEqual({
       track_count: 1,
       play_count: 1,
