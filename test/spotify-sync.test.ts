@@ -275,6 +275,30 @@ describeEachEngine('Spotify sync', (t) => {
     expect(status.json()).toMatchObject({ connected: true });
   });
 
+  it('runs a sync started with POST /api/sync in the background, to completion', async () => {
+    const before = await server.app.inject({ method: 'GET', url: '/api/sync' });
+    const previous = before.json<{ lastSync: { finishedAt: string } | null }>().lastSync;
+    const started = await server.app.inject({ method: 'POST', url: '/api/sync' });
+    expect(started.statusCode).toBe(202);
+    expect(started.json()).toEqual({ started: true });
+    await expect
+      .poll(
+        async () =>
+          (await server.app.inject({ method: 'GET', url: '/api/sync' })).json<{
+            lastSync: { finishedAt: string } | null;
+          }>().lastSync?.finishedAt,
+        { timeout: 20_000, interval: 100 },
+      )
+      .not.toBe(previous?.finishedAt);
+    const bad = await server.app.inject({
+      method: 'POST',
+      url: '/api/sync',
+      payload: { mode: 'sometimes' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ message: string }>().message).toMatch(/mode/);
+  });
+
   it('shows each step of the sync in GET /api/sync', async () => {
     const response = await server.app.inject({ method: 'GET', url: '/api/sync' });
     expect(response.statusCode).toBe(200);

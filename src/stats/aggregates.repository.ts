@@ -66,7 +66,7 @@ export class AggregatesRepository {
       await sql`
         INSERT INTO ${sql.table(table)} AS agg (user_id, ${sql.ref(key)}, track_count)
         SELECT ${userId}, t.${sql.ref(key)}, ${change} * count(*)
-        FROM track t WHERE t.id = ANY(${trackIds}::bigint[]) AND t.${sql.ref(key)} IS NOT NULL
+        FROM track t WHERE t.id = ANY(${numberArray(trackIds)}::bigint[]) AND t.${sql.ref(key)} IS NOT NULL
         GROUP BY t.${sql.ref(key)}
         ON CONFLICT (user_id, ${sql.ref(key)}) DO UPDATE SET
           track_count = agg.track_count + excluded.track_count`.execute(trx);
