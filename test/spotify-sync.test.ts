@@ -140,6 +140,18 @@ describeEachEngine('Spotify sync', (t) => {
       WHERE t.spotify_id = ${sample.id}`.execute(t.db);
     expect(rows[0]!.artists).toEqual(sample.artists.map((a) => a.id));
     expect(rows[0]!.image_url).toMatch(/^https?:/);
+    const details = await t.db
+      .selectFrom('track')
+      .select(['explicit', 'isrc', 'disc_number', 'track_number', 'duration_ms'])
+      .where('spotify_id', '=', sample.id)
+      .executeTakeFirstOrThrow();
+    expect(details).toEqual({
+      explicit: sample.explicit,
+      isrc: sample.external_ids.isrc ?? null,
+      disc_number: sample.disc_number,
+      track_number: sample.track_number,
+      duration_ms: sample.duration_ms,
+    });
     const withGenres = await sql<{ spotify_id: string; genres: string[] }>`
       SELECT a.spotify_id, array_agg(g.name ORDER BY g.name) AS genres
       FROM artist a JOIN artist_genre ag ON ag.artist_id = a.id AND ag.source = 'spotify'

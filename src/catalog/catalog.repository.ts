@@ -19,6 +19,10 @@ export interface NewTrack {
   artistId: number;
   albumId: number | null;
   durationMs: number | null;
+  explicit: boolean | null;
+  isrc: string | null;
+  discNumber: number | null;
+  trackNumber: number | null;
 }
 
 /**
@@ -158,12 +162,17 @@ export class CatalogRepository {
     const column = <K extends keyof NewTrack>(key: K) => tracks.map((t) => t[key]);
     await sql`
       WITH inserted AS (
-        INSERT INTO track (spotify_id, name, sort_name, artist_id, album_id, duration_ms)
-        SELECT n.spotify_id, n.name, n.sort_name, n.artist_id, n.album_id, n.duration_ms
+        INSERT INTO track (spotify_id, name, sort_name, artist_id, album_id, duration_ms,
+          explicit, isrc, disc_number, track_number)
+        SELECT n.spotify_id, n.name, n.sort_name, n.artist_id, n.album_id, n.duration_ms,
+          n.explicit, n.isrc, n.disc_number, n.track_number
         FROM unnest(
           ${column('spotifyId')}::text[], ${column('name')}::text[], ${column('sortName')}::text[],
-          ${column('artistId')}::bigint[], ${column('albumId')}::bigint[], ${column('durationMs')}::int[]
-        ) AS n(spotify_id, name, sort_name, artist_id, album_id, duration_ms)
+          ${column('artistId')}::bigint[], ${column('albumId')}::bigint[], ${column('durationMs')}::int[],
+          ${column('explicit')}::boolean[], ${column('isrc')}::text[], ${column('discNumber')}::int[],
+          ${column('trackNumber')}::int[]
+        ) AS n(spotify_id, name, sort_name, artist_id, album_id, duration_ms,
+          explicit, isrc, disc_number, track_number)
         WHERE n.spotify_id IS NOT NULL OR NOT EXISTS (
           SELECT 1 FROM track t WHERE t.artist_id = n.artist_id AND t.sort_name = n.sort_name COLLATE "C"
         )

@@ -85,6 +85,10 @@ export class CatalogService {
         ? (albumIds.get(`${artistOf(t)}:${sortKey(t.albumName)}`) ?? null)
         : null,
       durationMs: t.durationMs ?? null,
+      explicit: t.details?.explicit ?? null,
+      isrc: t.details?.isrc ?? null,
+      discNumber: t.details?.discNumber ?? null,
+      trackNumber: t.details?.trackNumber ?? null,
     }));
     const resolvedInPlace = await this.catalog.resolveTwins(newTracks);
     await this.catalog.insertTracks(newTracks);

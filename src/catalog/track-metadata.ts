@@ -7,6 +7,8 @@ export interface TrackMetadata {
   trackName: string;
   albumName?: string | undefined;
   durationMs?: number | undefined;
+  /** what only Spotify's API tells (absent from exports and scrobbles) */
+  details?: { explicit: boolean; isrc: string | null; discNumber: number; trackNumber: number };
 }
 
 /** Two metadata with the same key stand for the same catalog track. */

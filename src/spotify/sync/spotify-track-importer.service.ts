@@ -55,6 +55,12 @@ export function toMetadata(track: TrackFacts): TrackMetadata {
     trackName: track.name,
     albumName: track.album.name || undefined,
     durationMs: track.duration_ms,
+    details: {
+      explicit: track.explicit,
+      isrc: track.external_ids.isrc ?? null,
+      discNumber: track.disc_number,
+      trackNumber: track.track_number,
+    },
   };
 }
 
