@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SpotifyEmulator } from '../src/spotify/emulator/index.js';
-import { createTestApp } from './support/app.js';
+import { createTestApp, useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
 import { spotifyConfig, startTestEmulator } from './support/spotify.js';
 
@@ -48,3 +48,18 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describeEachEngine('Spotify login without a client id', (t) => {
+  const server = useTestApp(t);
+
+  it('says Spotify is not configured, storing no login', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/api/auth/spotify/login' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({
+      error: 'spotify_not_configured',
+      message: expect.stringMatching(/SPOTIFY_CLIENT_ID/),
+    });
+    const pending = await t.db.selectFrom('spotify_authorization').selectAll().execute();
+    expect(pending).toEqual([]);
+  });
+});

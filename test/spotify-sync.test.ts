@@ -101,6 +101,20 @@ describeEachEngine('Spotify sync', (t) => {
     expect(status.json()).toMatchObject({ connected: true });
   });
 
+  it('refuses conflicting or malformed command arguments, syncing and pushing nothing', async () => {
+    emulator.state.resetRequestCounts();
+    await expect(sync({ full: true, incremental: true })).rejects.toMatchObject({
+      code: 'invalid_arguments',
+      message: expect.stringMatching(/--full or --incremental/),
+    });
+    const ctx = createCommandContext((type) => server.app.get(type, { strict: false }), userId);
+    await expect(runCommand(ctx, 'playlist.push', { id: 'abc' })).rejects.toMatchObject({
+      code: 'invalid_arguments',
+      message: expect.stringMatching(/playlist id/),
+    });
+    expect(emulator.state.requestCounts).toEqual({});
+  });
+
   it('refuses a callback whose state it did not issue', async () => {
     const response = await server.app.inject({
       method: 'GET',

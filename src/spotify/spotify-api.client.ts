@@ -31,6 +31,15 @@ export class SpotifyApi {
     return this.get('/me/tracks', { offset, limit: PAGE_LIMIT });
   }
 
+  /** Saved-track pages from `offset` on, following Spotify's `next` links; stop by breaking. */
+  savedTrackPages(offset: number): AsyncGenerator<SpotifyPaging<SpotifySavedTrack>> {
+    return this.http.pages<SpotifySavedTrack>({
+      url: `${this.baseUrl}/me/tracks`,
+      query: { offset, limit: PAGE_LIMIT },
+      auth: this.auth,
+    });
+  }
+
   /** Plays after `after` (Unix ms), newest first: Spotify keeps only the last 50. */
   recentlyPlayed(after: number | undefined): Promise<SpotifyCursorPaging<SpotifyPlayHistory>> {
     return this.get('/me/player/recently-played', { limit: PAGE_LIMIT, after });

@@ -104,12 +104,10 @@ export class LibrarySyncService {
     const save = (items: readonly SavedItem[]) =>
       this.savePage(userId, items, new Date(run.runStart));
     if (start.mode === 'incremental') {
-      // A resumed incremental run goes on at least to the page where it stopped.
-      for (let more = true; more;) {
-        const page = slim(await api.savedTracks(pass.offset));
-        const liked = await pass.write(page, save);
-        more = page.next !== null && page.items.length > 0;
-        more &&= liked.newlyLiked > 0 || pass.offset <= stoppedAt;
+      for await (const page of api.savedTrackPages(pass.offset)) {
+        const liked = await pass.write(slim(page), save);
+        // A resumed incremental run goes on at least to the page where it stopped.
+        if (liked.newlyLiked === 0 && pass.offset > stoppedAt) break;
       }
       return pass.result(0);
     }
