@@ -34,7 +34,8 @@ export async function createServer(
     });
   // Uploads stream to disk part by part; 2 GB per file is the largest export we take.
   await app.register(multipart, { limits: { fileSize: 2 * 1024 ** 3, files: 200 } });
-  app.setGlobalPrefix('api');
+  // Prometheus scrapes /metrics by convention; everything else lives under /api.
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   // Registered on the app (not as APP_FILTER) so the router's 404s get the same shape.
   app.useGlobalFilters(new HttpErrorFilter());
   setupOpenApi(app);
