@@ -14,6 +14,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
+import { Registry } from 'prom-client';
 import { openPostgres, type Database } from '../src/db/database.js';
 import { Migrator } from '../src/db/migrator.js';
 import {
@@ -26,6 +27,7 @@ import { HistoryRepository } from '../src/history/history.repository.js';
 import type { PlayToRecord } from '../src/history/play-batch.js';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
 import { LibraryRepository } from '../src/library/library.repository.js';
+import { AppMetrics } from '../src/ops/metrics/app-metrics.service.js';
 import { AggregatesAuditRepository } from '../src/stats/aggregates-audit.repository.js';
 import { RollupsRepository } from '../src/stats/rollups.repository.js';
 import { AggregatesRepository } from '../src/stats/aggregates.repository.js';
@@ -56,6 +58,7 @@ async function main() {
     new HistoryRepository(db),
     new AggregatesRepository(),
     new RollupsRepository(db),
+    new AppMetrics(new Registry()),
   );
   await seedCatalog(database);
   const users = await seedUsers(database, 9);

@@ -14,6 +14,8 @@ import { BenchModule } from './bench/bench.module.js';
 import { GeneratorModule } from './generator/generator.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MetricsModule } from './ops/metrics/metrics.module.js';
+import { DatabaseOpsModule } from './ops/database/database-ops.module.js';
 import { ScrobblerModule } from './scrobbler/scrobbler.module.js';
 import { SmartPlaylistsModule } from './smart-playlists/smart-playlists.module.js';
 import { SpotifyModule } from './spotify/spotify.module.js';
@@ -30,6 +32,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
         CommonModule,
+        MetricsModule,
+        DatabaseOpsModule,
         JobsModule,
         UsersModule,
         AuthModule,

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const app = await createServer(config, database, logger);
   const migrated = await app.get(SchemaService).migrate();
   logger.info(migrated, 'schema up to date');
-  await app.get(LocalUserService).get();
+  if (config.auth.mode === 'local') await app.get(LocalUserService).get();
 
   await app.listen({ host: config.host, port: config.port });
   const url = await app.getUrl();

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,8 +7,9 @@ import { cleanupOpenApiDoc } from 'nestjs-zod';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
+import { registerHardening } from './common/http/hardening.js';
 import { PinoNestLogger } from './common/logging/logger.js';
-import type { AppConfig } from './config/config.js';
+import type { AppConfig, HttpConfig } from './config/config.js';
 import type { Database } from './db/database.js';
 
 /** JSON bodies above this are refused with 413; uploads (multipart) have their own limits. */
@@ -21,7 +23,12 @@ export async function createServer(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config, database),
-    new FastifyAdapter({ loggerInstance: logger, bodyLimit: JSON_BODY_LIMIT }),
+    new FastifyAdapter({
+      loggerInstance: logger,
+      bodyLimit: JSON_BODY_LIMIT,
+      trustProxy: trustProxy(config.http.trustProxy),
+      requestTimeout: config.http.requestTimeoutMs,
+    }),
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   // A route may raise its body limit with @RouteConfig({ bodyLimit }).
@@ -32,6 +39,8 @@ export async function createServer(
       const config = route.config as { bodyLimit?: unknown } | undefined;
       if (typeof config?.bodyLimit === 'number') route.bodyLimit = config.bodyLimit;
     });
+  await app.register(cookie);
+  await registerHardening(app, config.http);
   // Uploads stream to disk part by part; 2 GB per file is the largest export we take.
   await app.register(multipart, { limits: { fileSize: 2 * 1024 ** 3, files: 200 } });
   // Prometheus scrapes /metrics by convention; everything else lives under /api.
@@ -40,6 +49,11 @@ export async function createServer(
   app.useGlobalFilters(new HttpErrorFilter());
   setupOpenApi(app);
   return app;
+}
+
+/** A hop count trusts that many proxies nearest to us (fastify's types leave numbers out). */
+function trustProxy(setting: HttpConfig['trustProxy']) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {

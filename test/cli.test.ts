@@ -4,36 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
 import { CliBridgeAuth } from '../src/cli/cli-bridge-auth.js';
 import { createLogger } from '../src/common/logging/logger.js';
 import { DataDirLock } from '../src/db/data-dir-lock.js';
 import { openPGlite, pgliteDataDir, type Database } from '../src/db/database.js';
 import { createServer } from '../src/server.js';
 import { testConfig } from './support/app.js';
+import { spotlib } from './support/cli.js';
 import { createTestDatabase, postgresAvailable } from './support/databases.js';
 import { newUser, newUserTrack } from './support/factories.js';
 import { databaseUrl } from './support/test-env.js';
-
-interface CliRun {
-  code: number;
-  stdout: string[];
-  stderr: string[];
-  /** the last stdout line, parsed (with --json) */
-  json: Record<string, unknown>;
-}
-
-async function spotlib(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<CliRun> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runCli(argv, {
-    env,
-    stdout: (text) => stdout.push(...text.split('\n')),
-    stderr: (text) => stderr.push(...text.split('\n')),
-  });
-  const last = stdout.at(-1);
-  return { code, stdout, stderr, json: last?.startsWith('{') ? JSON.parse(last) : {} };
-}
 
 describe('spotlib CLI on the embedded database', () => {
   let dataDir: string;

@@ -36,6 +36,11 @@ export interface CommandOption {
   description: string;
   /** a file system path: made absolute where the command is typed */
   path?: boolean;
+  /**
+   * a flag (`--password-stdin`) that reads the first line of standard input
+   * into `args[stdin]`: secrets stay out of shell history and `ps`
+   */
+  stdin?: string;
 }
 
 export interface CommandDefinition<Args, Result extends object> {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ApiTokenService } from '../auth/api-token.service.js';
+import { accountCommands } from './account-commands.js';
+import { dbOpsCommands } from './db-ops-commands.js';
 import { PlayHistoryArchiver } from '../db/partitions.js';
 import { BenchService } from '../bench/bench.service.js';
 import { GeneratorService } from '../generator/generator.service.js';
@@ -17,6 +18,8 @@ const scaleArg = z.enum(['S', 'M', 'L'], { error: '--scale must be S, M or L' })
 
 /** Every command the CLI knows, by name: "group.action", or one word for a top-level command. */
 export const commands: Record<string, CliCommand> = {
+  ...accountCommands,
+  ...dbOpsCommands,
   'db.migrate': defineCommand({
     description: 'Apply pending migrations and create missing history partitions',
     args: z.object({}),
@@ -44,20 +47,6 @@ export const commands: Record<string, CliCommand> = {
             `${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  ${new Date(m.appliedAt).toISOString()}` : ''}`,
         ),
         r.pending.length ? `${r.pending.length} pending` : 'Up to date',
-      ].join('\n'),
-  }),
-  'token.create': defineCommand({
-    description: 'Create an API token for the current user (scrobblers, scripts)',
-    args: z.object({}),
-    run: async (ctx) => {
-      const created = await ctx.get(ApiTokenService).create(await ctx.user());
-      return { token: created.token, id: created.id };
-    },
-    render: (r) =>
-      [
-        r.token,
-        'Keep it secret: it is shown once. ListenBrainz scrobblers take it as their token,',
-        'with http://<this server>/api/listenbrainz as the server URL.',
       ].join('\n'),
   }),
   'stats.verify': defineCommand({

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { text } from 'node:stream/consumers';
 import cliProgress from 'cli-progress';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
@@ -11,6 +12,8 @@ export interface CliIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
   env: NodeJS.ProcessEnv;
+  /** standard input, read whole (options that take a secret from it) */
+  stdin?: () => Promise<string>;
 }
 
 interface GlobalOptions {
@@ -22,6 +25,7 @@ const defaultIo: CliIo = {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
+  stdin: () => text(process.stdin),
 };
 
 /** Runs `spotlib` with the given arguments (without node and script); returns the exit code. */
@@ -87,14 +91,16 @@ function buildProgram(io: CliIo, action: Action): Command {
     const argument = definition.argument;
     if (argument) command.argument(argument.syntax, argument.description);
     for (const option of definition.options ?? []) command.option(option.flags, option.description);
-    command.action((...params: unknown[]) => {
+    command.action(async (...params: unknown[]) => {
       const cmd = params.at(-1) as Command;
       const args: Record<string, unknown> = {};
       // commander gives a command's own `<value>` options as strings
       const given = cmd.opts<Record<string, string | undefined>>();
       for (const option of definition.options ?? []) {
         const value = given[option.name];
-        if (value !== undefined) args[option.name] = option.path ? path.resolve(value) : value;
+        if (value === undefined) continue;
+        if (option.stdin) args[option.stdin] = await firstLineOf(io);
+        else args[option.name] = option.path ? path.resolve(value) : value;
       }
       if (argument) {
         const value = cmd.processedArgs[0] as string | string[];
@@ -142,6 +148,11 @@ function addEmulatorCommand(command: Command, io: CliIo): void {
           io.stdout,
         ),
     );
+}
+
+async function firstLineOf(io: CliIo): Promise<string> {
+  const input = io.stdin ? await io.stdin() : '';
+  return input.split(/\r?\n/)[0] ?? '';
 }
 
 function integerOption(flag: string, min: number, max: number): (value: string) => number {

@@ -27,6 +27,17 @@ const envSchema = z.object({
   SPOTIFY_ACCOUNTS_URL: z.url().default('https://accounts.spotify.com'),
   /** When connected users' recent plays are fetched (cron, UTC). */
   SPOTIFY_POLL_CRON: z.string().min(1).default('*/30 * * * *'),
+  /** local: one user, no sign-in (loopback only); multi: accounts with passwords and sessions. */
+  AUTH_MODE: z.enum(['local', 'multi']).default('local'),
+  /** Behind a reverse proxy: true, a hop count, or the proxies' addresses/CIDRs (comma-separated). */
+  TRUST_PROXY: z.string().optional(),
+  SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Requests per minute per user (per address without credentials); 0 turns limiting off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** A request body must arrive within this time (uploads: REQUEST_TIMEOUT_SECONDS). */
+  BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** The longest a whole request may take to arrive, uploads included. */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
 });
 
 export type Engine = 'pglite' | 'postgres';
@@ -44,6 +55,24 @@ export interface AppConfig {
   importChunkRows: number | undefined;
   encryptionKey: string | undefined;
   spotify: SpotifyConfig;
+  auth: AuthConfig;
+  http: HttpConfig;
+}
+
+export type AuthMode = 'local' | 'multi';
+
+export interface AuthConfig {
+  mode: AuthMode;
+  sessionDays: number;
+}
+
+export interface HttpConfig {
+  /** Fastify's trustProxy: which X-Forwarded-* headers to believe */
+  trustProxy: boolean | number | string[];
+  /** 0: off */
+  rateLimitPerMinute: number;
+  bodyTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 export interface SpotifyConfig {
@@ -88,7 +117,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       accountsUrl: withoutTrailingSlash(e.SPOTIFY_ACCOUNTS_URL),
       pollCron: e.SPOTIFY_POLL_CRON,
     },
+    auth: { mode: authMode(e.AUTH_MODE, e.HOST), sessionDays: e.SESSION_DAYS },
+    http: {
+      trustProxy: trustProxy(e.TRUST_PROXY),
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      bodyTimeoutMs: e.BODY_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+    },
   };
+}
+
+/**
+ * Local mode lets anyone who reaches the server act as its one user, so it
+ * may only listen where nobody else can reach it.
+ */
+function authMode(mode: AuthMode, host: string): AuthMode {
+  if (mode === 'local' && !isLoopback(host)) {
+    throw new ConfigError(
+      `Invalid configuration: HOST=${host} is reachable from other machines, and AUTH_MODE=local has no sign-in. ` +
+        'Set AUTH_MODE=multi (and create accounts with `spotlib user create`), or listen on 127.0.0.1.',
+    );
+  }
+  return mode;
+}
+
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+function trustProxy(given: string | undefined): boolean | number | string[] {
+  if (given === undefined || given === 'false') return false;
+  if (given === 'true') return true;
+  if (/^\d+$/.test(given)) return Number(given);
+  return given.split(',').map((address) => address.trim());
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]']);

@@ -66,9 +66,14 @@ export function openPostgres(connectionString: string, poolSize = 10): Database 
     options: '-c jit=off',
     types: { getTypeParser: readInt8AsNumber },
   });
-  // An idle client's error (the server restarted) must not crash the process;
-  // the pool drops the client and the next query reconnects.
+  // A connection the server drops (a restart, a crash, pg_terminate_backend)
+  // emits 'error', and an 'error' nobody listens to ends the process. The pool
+  // listens only while a client is idle (and re-emits it here); while Kysely
+  // holds the client nobody does, so each client gets a listener for its whole
+  // life. Nothing to do in either: the query in flight rejects on its own
+  // (answered 503), the broken client is discarded, the next query reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return new Database(db, 'postgres', (text, values) => pool.query(text, values));
 }

@@ -5,7 +5,7 @@ import { fromEpochMs, ms } from '../db/epoch-ms.js';
 import { monthOfPartition } from '../db/partitions.js';
 import type { DB, PlaySource } from '../db/schema.js';
 import { lockUserWrites } from '../db/user-write-lock.js';
-import { ROLLUP_TABLES, rollupChanges } from '../stats/rollups.repository.js';
+import { rollupChanges } from '../stats/rollups.repository.js';
 import type { PreparedPlay } from './play-batch.js';
 import { CROSS_SOURCE_SKEW_MS, SAME_SOURCE_SKEW_MS, SOURCE_PRECISION_MS } from './play-sources.js';
 
@@ -266,11 +266,5 @@ export class HistoryRepository {
       trx,
     );
     return rows;
-  }
-
-  /** Fresh statistics after a bulk load; autovacuum never analyzes partitioned parents. */
-  async analyze(): Promise<void> {
-    await sql`ANALYZE play_history, play_history_archive, user_track, user_track_stats, user_artist,
-      user_album, ${sql.join(ROLLUP_TABLES.map((t) => sql.table(t)))}`.execute(this.db);
   }
 }

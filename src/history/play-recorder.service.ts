@@ -4,6 +4,7 @@ import { Kysely, type Transaction } from 'kysely';
 import { ApiError } from '../common/errors/http-error.filter.js';
 import type { DB, PlaySource } from '../db/schema.js';
 import { LibraryRepository } from '../library/library.repository.js';
+import { AppMetrics } from '../ops/metrics/app-metrics.service.js';
 import { AggregatesRepository } from '../stats/aggregates.repository.js';
 import { RollupsRepository } from '../stats/rollups.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -17,6 +18,9 @@ export interface RecordResult {
   /** plays already known (or repeated within the batch) */
   duplicates: number;
 }
+
+/** A result with the plays written per source, for the metrics. */
+type CountedResult = RecordResult & { insertedBySource: Map<PlaySource, number> };
 
 const NO_PARTITION = '23514';
 const FIRST_PLAY = Date.UTC(2008, 0, 1);
@@ -40,6 +44,7 @@ export class PlayRecorder {
     private readonly history: HistoryRepository,
     private readonly aggregates: AggregatesRepository,
     private readonly rollups: RollupsRepository,
+    private readonly metrics: AppMetrics,
   ) {}
 
   async record(userId: number, plays: readonly PlayToRecord[]): Promise<RecordResult> {
@@ -47,7 +52,10 @@ export class PlayRecorder {
     assertPlausible(plays);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.recordOnce(userId, plays);
+        const { insertedBySource, ...result } = await this.recordOnce(userId, plays);
+        // Counted once committed: a rolled-back batch recorded nothing.
+        for (const [source, count] of insertedBySource) this.metrics.playsInserted(source, count);
+        return result;
       } catch (error) {
         // A month moved to the archive between reading the layout and inserting: read it again.
         const code = (error as { code?: string }).code;
@@ -57,20 +65,32 @@ export class PlayRecorder {
     }
   }
 
-  private recordOnce(userId: number, plays: readonly PlayToRecord[]): Promise<RecordResult> {
-    return this.db.transaction().execute((trx) => this.recordWithin(trx, userId, plays));
+  private recordOnce(userId: number, plays: readonly PlayToRecord[]): Promise<CountedResult> {
+    return this.db.transaction().execute((trx) => this.recordCounted(trx, userId, plays));
   }
 
   /**
    * Records plays inside the caller's transaction (which then commits or
-   * rolls back plays and counters together), taking the user's lock.
+   * rolls back plays and counters together), taking the user's lock. Not
+   * counted in the metrics: its one caller, a track merge, moves plays
+   * already recorded.
    */
   async recordWithin(
     trx: Transaction<DB>,
     userId: number,
     plays: readonly PlayToRecord[],
   ): Promise<RecordResult> {
-    if (plays.length === 0) return { inserted: 0, duplicates: 0 };
+    const { inserted, duplicates } = await this.recordCounted(trx, userId, plays);
+    return { inserted, duplicates };
+  }
+
+  private async recordCounted(
+    trx: Transaction<DB>,
+    userId: number,
+    plays: readonly PlayToRecord[],
+  ): Promise<CountedResult> {
+    const insertedBySource = new Map<PlaySource, number>();
+    if (plays.length === 0) return { inserted: 0, duplicates: 0, insertedBySource };
     await this.history.lockForRecording(trx, userId);
     const threshold = await this.users.playThreshold(userId, trx);
     const userTracks = await this.library.ensureUserTracks(trx, userId, firstPlays(plays));
@@ -91,9 +111,11 @@ export class PlayRecorder {
     for (const ofSource of bySourcePrecision(prepared)) {
       const deltas = await this.history.insertNew(trx, userId, ofSource, hotStart, zone);
       await this.aggregates.addPlays(trx, userId, deltas);
-      inserted += deltas.reduce((sum, d) => sum + d.plays + d.skips, 0);
+      const ofThisSource = deltas.reduce((sum, d) => sum + d.plays + d.skips, 0);
+      insertedBySource.set(ofSource[0]!.source, ofThisSource);
+      inserted += ofThisSource;
     }
-    return { inserted, duplicates: plays.length - inserted };
+    return { inserted, duplicates: plays.length - inserted, insertedBySource };
   }
 }
 

@@ -5,13 +5,16 @@ import type { AppConfig, Engine } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { Database } from '../db/database.js';
 import type { TrackMetadata } from '../catalog/track-metadata.js';
-import { HistoryRepository } from '../history/history.repository.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
 import { LibraryRepository } from '../library/library.repository.js';
 import { TrackResolutionService } from '../library/track-resolution.service.js';
+import {
+  HISTORY_PARENTS,
+  TableStatisticsService,
+} from '../ops/database/table-statistics.service.js';
 import { SmartPlaylistsService } from '../smart-playlists/smart-playlists.service.js';
-import { RollupsRepository } from '../stats/rollups.repository.js';
+import { ROLLUP_TABLES, RollupsRepository } from '../stats/rollups.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ExportFileError, readExportFile, type ExportFileKind } from './export-reader.js';
 import type { ExportPlay } from './export-rows.js';
@@ -33,6 +36,16 @@ const CHUNK_ROWS: Record<Engine, number> = { postgres: 25_000, pglite: 10_000 };
  */
 const BULK_ROWS = 10_000;
 const BYTES_PER_ROW = 500;
+
+/** What recording plays writes to: analyzed once the import is in. */
+const LOADED_TABLES = [
+  ...HISTORY_PARENTS,
+  'user_track',
+  'user_track_stats',
+  'user_artist',
+  'user_album',
+  ...ROLLUP_TABLES,
+] as const;
 
 export interface ImportSummary {
   files: number;
@@ -91,7 +104,7 @@ export class ExportImportService {
     private readonly recorder: PlayRecorder,
     private readonly membership: LibraryMembershipService,
     private readonly library: LibraryRepository,
-    private readonly history: HistoryRepository,
+    private readonly statistics: TableStatisticsService,
     private readonly users: UsersRepository,
     private readonly rollups: RollupsRepository,
     private readonly smartPlaylists: SmartPlaylistsService,
@@ -118,7 +131,7 @@ export class ExportImportService {
     } finally {
       found.close();
     }
-    if (summary.playsInserted > 0) await this.history.analyze();
+    if (summary.playsInserted > 0) await this.statistics.analyzeAfterBulkLoad(LOADED_TABLES);
     // An import that stops before this leaves them stale: rebuilt in the background.
     if (bulk) await this.rollups.rebuild(user.id);
     // The plays are in: a refresh that fails is logged (and retried hourly), not the import's failure.

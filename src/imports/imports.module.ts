@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { LibraryModule } from '../library/library.module.js';
+import { DatabaseOpsModule } from '../ops/database/database-ops.module.js';
 import { SmartPlaylistsModule } from '../smart-playlists/smart-playlists.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -13,6 +14,7 @@ import { ImportsService } from './imports.service.js';
 @Module({
   imports: [
     CatalogModule,
+    DatabaseOpsModule,
     HistoryModule,
     LibraryModule,
     SmartPlaylistsModule,

@@ -9,6 +9,7 @@ import PgBoss from 'pg-boss';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { Database } from '../db/database.js';
+import { AppMetrics } from '../ops/metrics/app-metrics.service.js';
 
 export interface JobDefinition<T extends object = object> {
   name: string;
@@ -33,6 +34,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly database: Database,
+    private readonly metrics: AppMetrics,
   ) {}
 
   define<T extends object>(definition: JobDefinition<T>): void {
@@ -55,10 +57,17 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     for (const definition of this.definitions.values()) {
       await boss.createQueue(definition.name);
       await boss.work<object>(definition.name, async (jobs) => {
-        for (const job of jobs) await definition.handler(job.data);
+        for (const job of jobs) await this.run(definition.name, job.data);
       });
       if (definition.cron) await boss.schedule(definition.name, definition.cron);
     }
+  }
+
+  /** Runs a defined job's handler here and now, timed and counted; the queue's workers call it. */
+  async run(name: string, data: object = {}): Promise<void> {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`No job named ${name}`);
+    await this.metrics.timeJob(name, () => definition.handler(data));
   }
 
   async send(name: string, data: object = {}): Promise<string | null> {

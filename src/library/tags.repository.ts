@@ -52,21 +52,26 @@ export class TagsRepository {
       .executeTakeFirst();
   }
 
-  /** Renames and/or recolours; 'taken' when another tag has the name. */
+  /**
+   * Renames and/or recolours; 'taken' when another tag has the name,
+   * undefined when the user has no tag `id` (whatever the name: an id that
+   * is not the user's must answer alike, never "taken").
+   */
   async update(
     userId: number,
     id: number,
     changes: { name?: string; nameKey?: string; color?: string | null },
   ): Promise<{ id: number; name: string; color: string | null } | 'taken' | undefined> {
     if (changes.nameKey !== undefined) {
-      const other = await this.db
+      const nameKey = changes.nameKey;
+      const found = await this.db
         .selectFrom('tag')
         .select('id')
         .where('user_id', '=', userId)
-        .where('name_key', '=', changes.nameKey)
-        .where('id', '!=', id)
-        .executeTakeFirst();
-      if (other) return 'taken';
+        .where((eb) => eb.or([eb('id', '=', id), eb('name_key', '=', nameKey)]))
+        .execute();
+      if (!found.some((tag) => tag.id === id)) return undefined;
+      if (found.some((tag) => tag.id !== id)) return 'taken';
     }
     return this.db
       .updateTable('tag')

@@ -7,11 +7,11 @@ export class UsersRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
   /** Creates the user (with default settings) unless it exists; returns it either way. */
-  async ensure(username: string): Promise<AppUser> {
+  async ensure(username: string, account: { isAdmin?: boolean } = {}): Promise<AppUser> {
     return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('app_user')
-        .values({ username })
+        .values({ username, is_admin: account.isAdmin ?? false })
         .onConflict((oc) => oc.column('username').doNothing())
         .execute();
       const user = await trx
@@ -87,6 +87,54 @@ export class UsersRepository {
       .executeTakeFirst();
     if (!row) throw new Error(`User ${userId} has no settings`);
     return row.play_threshold_ms;
+  }
+
+  findByUsername(username: string): Promise<AppUser | undefined> {
+    return this.db
+      .selectFrom('app_user')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
+  }
+
+  /** A new user with default settings; undefined when the name is taken. */
+  async create(
+    username: string,
+    account: { passwordHash: string | null; isAdmin: boolean },
+  ): Promise<AppUser | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const user = await trx
+        .insertInto('app_user')
+        .values({ username, password_hash: account.passwordHash, is_admin: account.isAdmin })
+        .onConflict((oc) => oc.column('username').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (user) await trx.insertInto('user_settings').values({ user_id: user.id }).execute();
+      return user;
+    });
+  }
+
+  list() {
+    return this.db
+      .selectFrom('app_user')
+      .select([
+        'id',
+        'username',
+        'is_admin',
+        'created_at',
+        (eb) => eb('password_hash', 'is not', null).as('has_password'),
+      ])
+      .orderBy('id')
+      .execute();
+  }
+
+  async setPassword(id: number, passwordHash: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('app_user')
+      .set({ password_hash: passwordHash, updated_at: new Date() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   findById(id: number): Promise<AppUser | undefined> {

@@ -9,6 +9,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { ZodValidationException } from 'nestjs-zod';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../../db/connection-errors.js';
 import { describeZodIssues } from './zod-issues.js';
 
 /** The one error shape of the API, for every 4xx and 5xx. */
@@ -33,6 +34,14 @@ const ERROR_CODES: Record<number, string> = {
   503: 'service_unavailable',
 };
 
+/**
+ * The answer while the database is down or restarting: a client may retry
+ * after a few seconds (a restart takes about that long); the process stays
+ * up and the pool reconnects on the next request.
+ */
+export const DATABASE_UNAVAILABLE = 'database_unavailable';
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Thrown by services for an API error with its own code and details. */
 export class ApiError extends HttpException {
   readonly body: ErrorBody;
@@ -51,7 +60,13 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.toErrorBody(exception);
-    if (status >= 500) this.logger.error(exception);
+    if (body.error === DATABASE_UNAVAILABLE) {
+      // Expected while the server restarts, and repeated by every request meanwhile: one line, no stack.
+      this.logger.warn(withCause(body.message, exception));
+      void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    } else if (status >= 500) {
+      this.logger.error(exception);
+    }
     void reply.status(status).header('content-type', 'application/json').send(body);
   }
 
@@ -83,6 +98,15 @@ export class HttpErrorFilter implements ExceptionFilter {
         body: { error: codeFor(statusCode), message: (exception as Error).message },
       };
     }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: {
+          error: DATABASE_UNAVAILABLE,
+          message: 'The database is unavailable; try again shortly',
+        },
+      };
+    }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
       body: { error: 'internal_error', message: 'Internal server error' },
@@ -98,6 +122,11 @@ export class HttpErrorFilter implements ExceptionFilter {
         : exception.message;
     return { error: codeFor(status), message };
   }
+}
+
+function withCause(message: string, exception: unknown): string {
+  const cause = exception instanceof Error ? exception.message : String(exception);
+  return cause === message ? message : `${message}: ${cause}`;
 }
 
 function codeFor(status: number): string {

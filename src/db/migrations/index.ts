@@ -15,6 +15,7 @@ import { userGenres } from './0014-user-genres.js';
 import { rollups } from './0015-rollups.js';
 import { smartPlaylists } from './0016-smart-playlists.js';
 import { spotify } from './0017-spotify.js';
+import { accounts } from './0018-accounts.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -36,6 +37,7 @@ export const migrations: readonly Migration[] = [
   rollups,
   smartPlaylists,
   spotify,
+  accounts,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { SmartPlaylistsService } from '../../smart-playlists/smart-playlists.service.js';
 import { LibraryRepository } from '../../library/library.repository.js';
+import { AppMetrics, type SyncOperation } from '../../ops/metrics/app-metrics.service.js';
 import { SpotifyAccountRepository } from '../spotify-account.repository.js';
 import { SpotifyApiFactory } from '../spotify-api.client.js';
 import { asApiError } from '../spotify-failures.js';
@@ -48,6 +49,7 @@ export class SyncService {
     private readonly libraryTracks: LibraryRepository,
     private readonly smartPlaylists: SmartPlaylistsService,
     private readonly accounts: SpotifyAccountRepository,
+    private readonly metrics: AppMetrics,
   ) {}
 
   async sync(
@@ -78,7 +80,7 @@ export class SyncService {
       await this.accounts.recordSync(user.id, summary);
       return summary;
     } catch (error) {
-      throw asApiError(error);
+      throw this.failed('sync', error);
     }
   }
 
@@ -87,8 +89,15 @@ export class SyncService {
     try {
       return await this.recent.poll(user.id, this.clients.forUser(user.id));
     } catch (error) {
-      throw asApiError(error);
+      throw this.failed('poll_recent', error);
     }
+  }
+
+  /** What a failure means for the caller, counted by the kind it turned out to be. */
+  private failed(operation: SyncOperation, error: unknown): unknown {
+    const failure = asApiError(error);
+    this.metrics.syncFailed(operation, failure);
+    return failure;
   }
 
   async status(user: AuthUser) {
