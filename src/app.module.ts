@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { ZodValidationPipe } from 'nestjs-zod';
 import { AuthModule } from './auth/auth.module.js';
+import { BackupModule } from './backup/backup.module.js';
 import { CliBridgeModule } from './cli/cli-bridge.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         SpotifyModule,
         GeneratorModule,
         BenchModule,
+        BackupModule,
         CliBridgeModule,
       ],
       providers: [{ provide: APP_PIPE, useClass: ZodValidationPipe }],

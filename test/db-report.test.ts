@@ -155,13 +155,24 @@ describeEachEngine('database report', (t) => {
         calls: expect.any(Number),
       });
     } else {
+      const preload = expect.stringContaining("shared_preload_libraries = 'pg_stat_statements'");
       expect(statements).toEqual({
         available: false,
-        reason: expect.stringMatching(/^not_(installed|loaded)$/),
-        howToEnable: expect.arrayContaining([
-          expect.stringContaining("shared_preload_libraries = 'pg_stat_statements'"),
-        ]),
+        reason: 'not_installed',
+        howToEnable: [preload, expect.stringContaining('CREATE EXTENSION pg_stat_statements')],
       });
+      // installed, but the server never loaded its library: querying it fails
+      await sql`CREATE EXTENSION pg_stat_statements`.execute(t.db);
+      try {
+        const { statements: notLoaded } = await report();
+        expect(notLoaded).toEqual({
+          available: false,
+          reason: 'not_loaded',
+          howToEnable: [preload],
+        });
+      } finally {
+        await sql`DROP EXTENSION pg_stat_statements`.execute(t.db);
+      }
     }
   });
 

@@ -51,6 +51,7 @@ const INDEX_EXCEPTIONS = new Map([
   ],
   ['user_album_album_idx', 'the foreign key to album, likewise'],
   ['import_unfinished_idx', 'a starting server resumes the unfinished imports of every user'],
+  ['user_session_expires_at_idx', 'the sweep of expired sessions, of every user at once'],
   [
     'user_track_search_idx',
     'trigram search: a GIN index cannot hold a bigint key without btree_gin; to be rebuilt as (user_id, names) (docs/scaling.md)',

@@ -408,8 +408,12 @@ const NOT_LISTS: Record<string, string> = {
   'GET /api/auth/spotify': 'the caller’s own Spotify connection, read by user id alone',
   'GET /api/auth/spotify/login': 'a redirect to Spotify’s consent page',
   'GET /api/auth/spotify/callback': 'Spotify’s redirect back, bound to the state it was given',
+  'GET /api/auth/spotify/signin': 'a redirect to Spotify to sign in with it',
+  'GET /api/auth/spotify/signin/callback': 'Spotify’s redirect back after signing in',
   'GET /api/auth/session': 'the caller’s own session',
   'GET /api/listenbrainz/1/validate-token': 'says whose the presented token is',
+  'GET /api/admin/db':
+    'the database’s figures for administrators: normalised statements, index use, table sizes',
 };
 
 describeEachEngine('isolation between users', (t) => {
@@ -429,18 +433,23 @@ describeEachEngine('isolation between users', (t) => {
   beforeAll(async () => {
     alice = await person(server.app, t.db, A_MARK.toLowerCase());
     bob = await person(server.app, t.db, B_MARK.toLowerCase());
-    a = await seed(
-      alice,
-      A_MARK,
-      { ownPlays: [1, 2, 3], sharedPlays: 2, rating: 4.5 },
-      '2025-01-06',
-    );
-    b = await seed(bob, B_MARK, { ownPlays: [1, 1], sharedPlays: 1, rating: 1 }, '2025-02-03');
+    a = await seed(alice, A_MARK, {
+      ownPlays: [1, 2, 3],
+      sharedPlays: 2,
+      rating: 4.5,
+      firstDay: '2025-01-06',
+    });
+    b = await seed(bob, B_MARK, {
+      ownPlays: [1, 1],
+      sharedPlays: 1,
+      rating: 1,
+      firstDay: '2025-02-03',
+    });
     for (const list of LISTS) aliceSees.set(list.route, await alice.call('GET', listUrl(list)));
     aliceRows = await rowsOwnedBy(t.db, alice.id);
   });
 
-  it('gives A rows in every table the attempts aim at, and a life on the shared track', () => {
+  it('gives A rows in every table the attempts aim at, and A’s own view of the shared track', () => {
     const tables = [
       'app_user',
       'user_settings',
@@ -622,6 +631,8 @@ interface SeedPlan {
   sharedPlays: number;
   /** stars given to one own track and to the shared track */
   rating: number;
+  /** the plays follow each other hourly from this day's start (UTC) */
+  firstDay: string;
 }
 
 /** The track both users have: one catalog row, one user track each. */
@@ -637,7 +648,7 @@ const SHARED = {
  * every track, ratings, genres on both artists, a playlist of every track
  * and a smart playlist reading the tag and the playlist.
  */
-async function seed(user: Person, mark: string, plan: SeedPlan, firstDay: string): Promise<Owned> {
+async function seed(user: Person, mark: string, plan: SeedPlan): Promise<Owned> {
   const tracks = [
     ...plan.ownPlays.map((plays, i) => ({
       spotifyId: `${mark}Track${i}`.padEnd(22, '0'),
@@ -648,7 +659,7 @@ async function seed(user: Person, mark: string, plan: SeedPlan, firstDay: string
     })),
     { ...SHARED, plays: plan.sharedPlays },
   ];
-  const importId = await importHistory(user, streamingHistory(tracks, firstDay));
+  const importId = await importHistory(user, streamingHistory(tracks, plan.firstDay));
   const library = json<{ items: TrackItem[] }>(
     await expectStatus(user.call('GET', '/api/tracks?limit=100'), 200),
   );

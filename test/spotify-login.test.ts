@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AccountsService } from '../src/auth/accounts.service.js';
 import type { SpotifyEmulator } from '../src/spotify/emulator/index.js';
 import { createTestApp, useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
-import { spotifyConfig, startTestEmulator } from './support/spotify.js';
+import { connectSpotify, spotifyConfig, startTestEmulator } from './support/spotify.js';
 
 /** The README's promise: against the emulator, `curl -L` of the login connects Spotify. */
 describeEachEngine('Spotify login through a listening server', (t) => {
@@ -61,5 +62,63 @@ describeEachEngine('Spotify login without a client id', (t) => {
     });
     const pending = await t.db.selectFrom('spotify_authorization').selectAll().execute();
     expect(pending).toEqual([]);
+  });
+});
+
+describeEachEngine('sign in with Spotify (multi-user mode)', (t) => {
+  let emulator: SpotifyEmulator;
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ tracks: 5, seed: 4 });
+  });
+  const server = useTestApp(t, () => ({
+    ...spotifyConfig(emulator),
+    auth: { mode: 'multi', sessionDays: 30 },
+  }));
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  /** The browser's round trip: our redirect, Spotify's consent, our callback. */
+  const signInWithSpotify = async () => {
+    const start = await server.app.inject({ method: 'GET', url: '/api/auth/spotify/signin' });
+    expect(start.statusCode).toBe(302);
+    const consent = await fetch(start.headers.location as string, { redirect: 'manual' });
+    const back = new URL(consent.headers.get('location')!);
+    expect(back.pathname).toBe('/api/auth/spotify/signin/callback');
+    return server.app.inject({ method: 'GET', url: `${back.pathname}${back.search}` });
+  };
+  const cookieOf = (response: { headers: Record<string, unknown> }) =>
+    /spotlib_session=([^;]+)/.exec(String(response.headers['set-cookie']))?.[1];
+
+  it('signs in the account that connected this Spotify account, and nobody else', async () => {
+    const unlinked = await signInWithSpotify();
+    expect(unlinked.statusCode).toBe(403);
+    expect(unlinked.json()).toMatchObject({ error: 'spotify_not_linked' });
+    expect(cookieOf(unlinked)).toBeUndefined();
+
+    const ana = await server.app
+      .get(AccountsService)
+      .create('ana', { password: 'a long enough password' });
+    const bearer = { authorization: `Bearer ${ana.token}` };
+    expect((await connectSpotify(server.app, bearer)).statusCode).toBe(200);
+
+    const signedIn = await signInWithSpotify();
+    expect(signedIn.statusCode).toBe(302);
+    expect(signedIn.headers.location).toBe('/');
+    const me = await server.app.inject({
+      method: 'GET',
+      url: '/api/me',
+      headers: { cookie: `spotlib_session=${cookieOf(signedIn)}` },
+    });
+    expect(me.json()).toMatchObject({ id: ana.id, username: 'ana' });
+  });
+
+  it('refuses a forged or replayed state', async () => {
+    const forged = await server.app.inject({
+      method: 'GET',
+      url: '/api/auth/spotify/signin/callback?state=made-up&code=abc',
+    });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json()).toMatchObject({ error: 'invalid_state' });
   });
 });

@@ -59,9 +59,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Body() body: SignInDto,
   ): Promise<SessionState> {
-    if (this.config.auth.mode === 'local') {
-      throw new ApiError(409, 'local_mode', 'This server runs in local mode: there is no sign-in');
-    }
+    this.sessions.requireSignInMode();
     requireSameOrigin(request);
     const signedIn = await this.sessions.signIn(
       body.username,

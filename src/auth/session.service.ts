@@ -32,8 +32,16 @@ export class SessionService {
     private readonly passwords: PasswordHasher,
   ) {}
 
+  /** Sign-in exists only in multi-user mode: local mode has nobody to sign in as. */
+  requireSignInMode(): void {
+    if (this.config.auth.mode === 'local') {
+      throw new ApiError(409, 'local_mode', 'This server runs in local mode: there is no sign-in');
+    }
+  }
+
   /** Checks the password and opens a session; one answer for every kind of failure. */
   async signIn(username: string, password: string, userAgent: string | null): Promise<SignedIn> {
+    this.requireSignInMode();
     const account = await this.users.findByUsername(username.trim().toLowerCase());
     const valid = await this.passwords.verify(password, account?.password_hash);
     if (!account || !valid) {
@@ -44,6 +52,7 @@ export class SessionService {
 
   /** A session for a user already proven (sign in with Spotify). */
   async open(user: SignedIn['user'], userAgent: string | null): Promise<SignedIn> {
+    this.requireSignInMode();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.auth.sessionDays * DAY_MS);
     await this.sessions.create(user.id, hashOf(token), expiresAt, userAgent);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { accountCommands } from './account-commands.js';
 import { dbOpsCommands } from './db-ops-commands.js';
+import { backupCommands } from './backup-commands.js';
 import { PlayHistoryArchiver } from '../db/partitions.js';
 import { BenchService } from '../bench/bench.service.js';
 import { GeneratorService } from '../generator/generator.service.js';
@@ -20,6 +21,7 @@ const scaleArg = z.enum(['S', 'M', 'L'], { error: '--scale must be S, M or L' })
 export const commands: Record<string, CliCommand> = {
   ...accountCommands,
   ...dbOpsCommands,
+  ...backupCommands,
   'db.migrate': defineCommand({
     description: 'Apply pending migrations and create missing history partitions',
     args: z.object({}),

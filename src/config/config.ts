@@ -79,6 +79,8 @@ export interface SpotifyConfig {
   /** unset: Spotify is not configured (imports and scrobblers still work) */
   clientId: string | undefined;
   redirectUri: string;
+  /** where "sign in with Spotify" returns: the redirect URI's sibling .../signin/callback */
+  signInRedirectUri: string;
   apiUrl: string;
   accountsUrl: string;
   pollCron: string;
@@ -113,6 +115,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     spotify: {
       clientId: e.SPOTIFY_CLIENT_ID,
       redirectUri: redirectUri(e.SPOTIFY_REDIRECT_URI, e.PORT),
+      signInRedirectUri: redirectUri(e.SPOTIFY_REDIRECT_URI, e.PORT).replace(
+        /\/callback$/,
+        '/signin/callback',
+      ),
       apiUrl: withoutTrailingSlash(e.SPOTIFY_API_URL),
       accountsUrl: withoutTrailingSlash(e.SPOTIFY_ACCOUNTS_URL),
       pollCron: e.SPOTIFY_POLL_CRON,

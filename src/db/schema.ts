@@ -424,6 +424,13 @@ export interface SpotifyAuthorizationTable {
   created_at: CreatedAt;
 }
 
+export interface SpotifySigninTable {
+  state: string;
+  code_verifier: string;
+  redirect_uri: string;
+  created_at: CreatedAt;
+}
+
 export type ArchiveMoveStep = 'detaching' | 'detached' | 'attached';
 
 export interface HistoryArchiveMoveTable {
@@ -442,6 +449,7 @@ export interface DB {
   api_token: ApiTokenTable;
   spotify_account: SpotifyAccountTable;
   spotify_authorization: SpotifyAuthorizationTable;
+  spotify_signin: SpotifySigninTable;
   artist: ArtistTable;
   album: AlbumTable;
   track: TrackTable;

@@ -63,10 +63,47 @@ export class SpotifyAccountRepository {
       .where('state', '=', state)
       .returning(['state', 'code_verifier', 'redirect_uri', 'created_at'])
       .executeTakeFirst();
-    if (!row) return undefined;
-    const age = Date.now() - row.created_at.getTime();
-    if (age > AUTHORIZATION_TTL_MINUTES * 60_000) return undefined;
-    return { state: row.state, codeVerifier: row.code_verifier, redirectUri: row.redirect_uri };
+    return row && pendingIfFresh(row);
+  }
+
+  /** A "sign in with Spotify" in flight (no user yet); old ones are swept on the way. */
+  async addSignIn(pending: PendingAuthorization): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('spotify_signin')
+        .where(
+          sql<boolean>`created_at < now() - make_interval(mins => ${AUTHORIZATION_TTL_MINUTES})`,
+        )
+        .execute();
+      await trx
+        .insertInto('spotify_signin')
+        .values({
+          state: pending.state,
+          code_verifier: pending.codeVerifier,
+          redirect_uri: pending.redirectUri,
+        })
+        .execute();
+    });
+  }
+
+  /** The sign-in this state names, used once; undefined when unknown or too old. */
+  async takeSignIn(state: string): Promise<PendingAuthorization | undefined> {
+    const row = await this.db
+      .deleteFrom('spotify_signin')
+      .where('state', '=', state)
+      .returning(['state', 'code_verifier', 'redirect_uri', 'created_at'])
+      .executeTakeFirst();
+    return row && pendingIfFresh(row);
+  }
+
+  /** The Spotlib user linked to this Spotify user, if any. */
+  findLinkedUser(spotifyUserId: string) {
+    return this.db
+      .selectFrom('spotify_account as a')
+      .innerJoin('app_user as u', 'u.id', 'a.user_id')
+      .select(['u.id', 'u.username'])
+      .where('a.spotify_user_id', '=', spotifyUserId)
+      .executeTakeFirst();
   }
 
   find(userId: number) {
@@ -164,4 +201,15 @@ export class SpotifyAccountRepository {
       .executeTakeFirst();
     return row?.last_sync_at ? { summary: row.last_sync, at: row.last_sync_at } : undefined;
   }
+}
+
+function pendingIfFresh(row: {
+  state: string;
+  code_verifier: string;
+  redirect_uri: string;
+  created_at: Date;
+}): PendingAuthorization | undefined {
+  const age = Date.now() - row.created_at.getTime();
+  if (age > AUTHORIZATION_TTL_MINUTES * 60_000) return undefined;
+  return { state: row.state, codeVerifier: row.code_verifier, redirectUri: row.redirect_uri };
 }

@@ -1,15 +1,21 @@
-import { Controller, Delete, Get, HttpCode, Query, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Public } from '../auth/public.decorator.js';
+import { setSessionCookie } from '../auth/session-cookie.js';
+import { SessionService } from '../auth/session.service.js';
 import { CallbackQueryDto, LoginQueryDto } from './spotify-auth.dto.js';
 import { SpotifyAuthService } from './spotify-auth.service.js';
 
 @ApiTags('spotify')
 @Controller('auth/spotify')
 export class SpotifyAuthController {
-  constructor(private readonly auth: SpotifyAuthService) {}
+  constructor(
+    private readonly auth: SpotifyAuthService,
+    private readonly sessions: SessionService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Whether your Spotify account is connected, or needs reconnecting' })
@@ -32,6 +38,31 @@ export class SpotifyAuthController {
   @ApiOperation({ summary: 'Where Spotify sends you back: links the account' })
   callback(@CurrentUser() user: AuthUser, @Query() q: CallbackQueryDto) {
     return this.auth.completeLogin(user, q);
+  }
+
+  @Public()
+  @Get('signin')
+  @ApiOperation({
+    summary: 'Sign in with Spotify (multi-user mode): for accounts that connected Spotify',
+  })
+  async signIn(@Res() reply: FastifyReply): Promise<void> {
+    this.sessions.requireSignInMode();
+    await reply.redirect(await this.auth.signInUrl(), 302);
+  }
+
+  @Public()
+  @Get('signin/callback')
+  @ApiOperation({ summary: 'Where Spotify sends a sign-in back: opens a session, then the app' })
+  async signInCallback(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query() q: CallbackQueryDto,
+  ): Promise<void> {
+    this.sessions.requireSignInMode();
+    const user = await this.auth.completeSignIn(q);
+    const session = await this.sessions.open(user, request.headers['user-agent'] ?? null);
+    setSessionCookie(request, reply, session.token, session.expiresAt);
+    await reply.redirect('/', 302);
   }
 
   @Delete()

@@ -42,6 +42,13 @@ export interface SpotifyConnection {
  * refresh token is kept), and "needs reconnect" when Spotify refuses the
  * refresh token (`invalid_grant`, e.g. after six months).
  */
+/** What Spotify appends to a redirect URI. */
+export interface CallbackAnswer {
+  code?: string | undefined;
+  state: string;
+  error?: string | undefined;
+}
+
 @Injectable()
 export class SpotifyAuthService {
   /** One refresh per user at a time in this process: Spotify may rotate the refresh token. */
@@ -56,29 +63,70 @@ export class SpotifyAuthService {
 
   /** The Spotify authorize page to send the user to. */
   async loginUrl(user: AuthUser): Promise<string> {
-    const clientId = this.clientId();
-    const codeVerifier = randomBytes(64).toString('base64url');
-    const state = randomBytes(24).toString('base64url');
-    const { redirectUri } = this.config.spotify;
-    await this.accounts.addAuthorization(user.id, { state, codeVerifier, redirectUri });
+    const pending = this.newAuthorization(this.config.spotify.redirectUri);
+    await this.accounts.addAuthorization(user.id, pending);
+    return this.authorizeUrl(pending);
+  }
+
+  /**
+   * "Sign in with Spotify": the authorize page for someone not signed in yet.
+   * It ends at the sign-in callback, which finds the Spotlib user linked to
+   * that Spotify account (linking happens only while signed in).
+   */
+  async signInUrl(): Promise<string> {
+    const pending = this.newAuthorization(this.config.spotify.signInRedirectUri);
+    await this.accounts.addSignIn(pending);
+    return this.authorizeUrl(pending);
+  }
+
+  /** Finishes a sign-in: the linked user (with fresh tokens stored), or a refusal. */
+  async completeSignIn(answer: CallbackAnswer): Promise<{ id: number; username: string }> {
+    const pending = await this.accounts.takeSignIn(answer.state);
+    if (!pending) {
+      throw new ApiError(
+        400,
+        'invalid_state',
+        'Unknown or expired sign-in: start again at /api/auth/spotify/signin',
+      );
+    }
+    const { tokens, me } = await this.redeemAnswer(answer, pending);
+    const user = await this.accounts.findLinkedUser(me.id);
+    if (!user) {
+      throw new ApiError(
+        403,
+        'spotify_not_linked',
+        'No Spotlib account is linked to this Spotify account: sign in with your password and connect Spotify first',
+      );
+    }
+    await this.link(user, tokens, me);
+    return user;
+  }
+
+  private newAuthorization(redirectUri: string): PendingAuthorization {
+    this.clientId(); // without one, refuse before anything is stored
+    return {
+      state: randomBytes(24).toString('base64url'),
+      codeVerifier: randomBytes(64).toString('base64url'),
+      redirectUri,
+    };
+  }
+
+  private authorizeUrl(pending: PendingAuthorization): string {
     const url = new URL(`${this.config.spotify.accountsUrl}/authorize`);
     url.search = new URLSearchParams({
-      client_id: clientId,
+      client_id: this.clientId(),
       response_type: 'code',
-      redirect_uri: redirectUri,
-      state,
+      redirect_uri: pending.redirectUri,
+      state: pending.state,
       scope: SPOTIFY_SCOPES.join(' '),
       code_challenge_method: 'S256',
-      code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+      code_challenge: createHash('sha256').update(pending.codeVerifier).digest('base64url'),
     }).toString();
     return url.toString();
   }
 
   /** Finishes a login: trades the code for tokens and links the Spotify account. */
-  async completeLogin(
-    user: AuthUser,
-    answer: { code?: string | undefined; state: string; error?: string | undefined },
-  ): Promise<SpotifyConnection> {
+  async completeLogin(user: AuthUser, answer: CallbackAnswer): Promise<SpotifyConnection> {
     const pending = await this.accounts.takeAuthorization(user.id, answer.state);
     if (!pending) {
       throw new ApiError(
@@ -87,6 +135,13 @@ export class SpotifyAuthService {
         'Unknown or expired login: start again at /api/auth/spotify/login',
       );
     }
+    const { tokens, me } = await this.redeemAnswer(answer, pending);
+    await this.link(user, tokens, me);
+    return this.connection(user);
+  }
+
+  /** Spotify's answer: tokens and their owner, or why there are none. */
+  private async redeemAnswer(answer: CallbackAnswer, pending: PendingAuthorization) {
     if (answer.error || !answer.code) {
       throw new ApiError(
         400,
@@ -94,9 +149,13 @@ export class SpotifyAuthService {
         `Spotify did not authorize the connection: ${answer.error ?? 'no code'}`,
       );
     }
-    const { tokens, me } = await this.redeem(answer.code, pending).catch((error: unknown) => {
+    return this.redeem(answer.code, pending).catch((error: unknown) => {
       throw loginFailure(error);
     });
+  }
+
+  /** Stores the user's sealed tokens: connected (again). */
+  private async link(user: AuthUser, tokens: SpotifyTokenResponse, me: SpotifyUser) {
     try {
       await this.accounts.save(user.id, {
         spotifyUserId: me.id,
@@ -114,7 +173,6 @@ export class SpotifyAuthService {
         'This Spotify account is linked to another Spotlib user',
       );
     }
-    return this.connection(user);
   }
 
   /** The code for tokens, and who they belong to. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { LibraryModule } from '../library/library.module.js';
@@ -25,7 +26,7 @@ import { TokenCipher } from './token-cipher.js';
 
 /** The live link to Spotify: OAuth, the Web API client, sync and playlist push. */
 @Module({
-  imports: [CatalogModule, HistoryModule, LibraryModule, SmartPlaylistsModule],
+  imports: [AuthModule, CatalogModule, HistoryModule, LibraryModule, SmartPlaylistsModule],
   controllers: [SpotifyAuthController, SyncController, PlaylistPushController],
   providers: [
     // one HTTP layer for the process: its concurrency cap and rate-limit pause are per app

@@ -17,6 +17,7 @@ export function spotifyConfig(emulator: SpotifyEmulator): Partial<AppConfig> {
     spotify: {
       clientId: TEST_CLIENT_ID,
       redirectUri: TEST_REDIRECT_URI,
+      signInRedirectUri: TEST_REDIRECT_URI.replace(/\/callback$/, '/signin/callback'),
       apiUrl: `${emulator.url}/v1`,
       accountsUrl: emulator.url,
       pollCron: '*/30 * * * *',

@@ -56,8 +56,7 @@ export interface TableBloatInput {
 }
 
 export type BloatEstimate =
-  | { known: true; bloatPercent: number; wastedBytes: number }
-  | { known: false; reason: string };
+  { known: true; bloatPercent: number; wastedBytes: number } | { known: false; reason: string };
 
 // Sizes from PostgreSQL's headers. MAXALIGN is 8 on 64-bit servers and on PGlite (wasm32 aligns doubles to 8).
 const MAXALIGN = 8;

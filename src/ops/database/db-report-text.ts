@@ -144,7 +144,9 @@ function history({ history: h }: DbReport): string {
     group('archived', h.archive),
     `due for archival: ${h.dueForArchival.join(', ') || 'none'}`,
     ...(h.interruptedMoves.length
-      ? [`interrupted archival moves (the next run finishes them): ${h.interruptedMoves.join(', ')}`]
+      ? [
+          `interrupted archival moves (the next run finishes them): ${h.interruptedMoves.join(', ')}`,
+        ]
       : []),
     formatTable(
       [
