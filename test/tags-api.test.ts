@@ -58,6 +58,17 @@ describeEachEngine('tags API', (t) => {
     expect((await call('DELETE', `/tags/${focus.id}`)).statusCode).toBe(404);
   });
 
+  it('gives one of two concurrent renames to the same name a 409, never a 500', async () => {
+    const ids = [];
+    for (const name of ['Race A', 'Race B']) {
+      ids.push((await call('POST', '/tags', { name })).json<{ id: number }>().id);
+    }
+    const answers = await Promise.all(
+      ids.map((id) => call('PATCH', `/tags/${id}`, { name: 'Race winner' })),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+  });
+
   it('adds and removes tags on many tracks in one request, with counts', async () => {
     const a = (await call('POST', '/tags', { name: 'A' })).json<{ id: number }>().id;
     const b = (await call('POST', '/tags', { name: 'B' })).json<{ id: number }>().id;

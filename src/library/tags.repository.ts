@@ -4,6 +4,7 @@ import { numberArray } from '../db/array-literal.js';
 import { idsNotOwned } from '../db/owned-ids.js';
 import type { DB } from '../db/schema.js';
 import { sortKey } from '../db/sort-key.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 
 export interface TagRow {
   id: number;
@@ -73,18 +74,24 @@ export class TagsRepository {
       if (!found.some((tag) => tag.id === id)) return undefined;
       if (found.some((tag) => tag.id !== id)) return 'taken';
     }
-    return this.db
-      .updateTable('tag')
-      .set({
-        ...(changes.name !== undefined
-          ? { name: changes.name, name_key: changes.nameKey!, sort_key: sortKey(changes.name) }
-          : {}),
-        ...(changes.color !== undefined ? { color: changes.color } : {}),
-      })
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
-      .returning(['id', 'name', 'color'])
-      .executeTakeFirst();
+    try {
+      return await this.db
+        .updateTable('tag')
+        .set({
+          ...(changes.name !== undefined
+            ? { name: changes.name, name_key: changes.nameKey!, sort_key: sortKey(changes.name) }
+            : {}),
+          ...(changes.color !== undefined ? { color: changes.color } : {}),
+        })
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .returning(['id', 'name', 'color'])
+        .executeTakeFirst();
+    } catch (error) {
+      // a concurrent rename took the name between the check and the update
+      if (isUniqueViolation(error)) return 'taken';
+      throw error;
+    }
   }
 
   async delete(userId: number, id: number): Promise<boolean> {

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ApiError } from '../common/errors/http-error.filter.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import {
   SpotifyAccountRepository,
@@ -20,7 +21,6 @@ import { TokenCipher } from './token-cipher.js';
 
 /** Refresh this long before Spotify's expiry, so no request carries a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
-const UNIQUE_VIOLATION = '23505';
 
 interface AccessToken {
   token: string;
@@ -166,7 +166,7 @@ export class SpotifyAuthService {
         expiresAt: expiry(tokens),
       });
     } catch (error) {
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      if (!isUniqueViolation(error)) throw error;
       throw new ApiError(
         409,
         'spotify_account_taken',
