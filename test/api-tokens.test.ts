@@ -52,3 +52,62 @@ describeEachEngine('API tokens', (t) => {
     expect(await call()).toBe(401);
   });
 });
+
+describeEachEngine('API tokens through the API', (t) => {
+  const server = useTestApp(t);
+
+  it('creates one shown once, lists names and hints only, and revokes it', async () => {
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/me/tokens',
+      payload: { name: 'Pano Scrobbler' },
+    });
+    expect(created.statusCode).toBe(201);
+    const { id, token } = created.json<{ id: number; token: string }>();
+    expect(token).toMatch(/^slt_/);
+
+    const list = await server.app.inject({ method: 'GET', url: '/api/me/tokens' });
+    expect(list.json()).toEqual({
+      items: [
+        {
+          id,
+          name: 'Pano Scrobbler',
+          hint: `…${token.slice(-4)}`,
+          createdAt: expect.any(String),
+          lastUsedAt: null,
+        },
+      ],
+    });
+    expect(list.body).not.toContain(token);
+
+    const bearer = { authorization: `Bearer ${token}` };
+    expect(
+      (await server.app.inject({ method: 'GET', url: '/api/me', headers: bearer })).statusCode,
+    ).toBe(200);
+    const revoked = await server.app.inject({ method: 'DELETE', url: `/api/me/tokens/${id}` });
+    expect(revoked.statusCode).toBe(204);
+    expect(
+      (await server.app.inject({ method: 'GET', url: '/api/me', headers: bearer })).statusCode,
+    ).toBe(401);
+    const again = await server.app.inject({ method: 'DELETE', url: `/api/me/tokens/${id}` });
+    expect(again.statusCode).toBe(404);
+    expect((await server.app.inject({ method: 'GET', url: '/api/me/tokens' })).json()).toEqual({
+      items: [],
+    });
+  });
+
+  it('refuses a blank or missing name', async () => {
+    for (const payload of [
+      {},
+      { name: '  ' },
+      { name: 'x'.repeat(101) },
+      { name: 'ok', extra: 1 },
+    ]) {
+      const response = await server.app.inject({ method: 'POST', url: '/api/me/tokens', payload });
+      expect(response.statusCode).toBe(400);
+    }
+    expect((await server.app.inject({ method: 'GET', url: '/api/me/tokens' })).json()).toEqual({
+      items: [],
+    });
+  });
+});

@@ -40,6 +40,8 @@ interface Answer {
 
 interface Person {
   id: number;
+  /** the id of the API token the person calls with */
+  apiToken: number;
   call(
     method: Method,
     url: string,
@@ -64,6 +66,7 @@ interface Owned {
   entry: number;
   smart: number;
   import: number;
+  apiToken: number;
 }
 
 /** Ids that name nothing: what B gets for A's ids must not differ from what B gets for these. */
@@ -77,6 +80,7 @@ const NOBODYS: Owned = {
   entry: 900_000_007,
   smart: 900_000_008,
   import: 900_000_009,
+  apiToken: 900_000_010,
 };
 
 interface Attempt {
@@ -103,6 +107,11 @@ const plainDefinition = { name: `${B_MARK} took it`, match: 'all', rules: [] };
  * for A's ids exactly as for ids nobody has: not a 404, but no oracle either.
  */
 const ATTEMPTS: Attempt[] = [
+  {
+    route: 'DELETE /api/me/tokens/{id}',
+    what: 'revoke their API token',
+    request: (a) => ({ url: `/api/me/tokens/${a.apiToken}` }),
+  },
   {
     route: 'PUT /api/tracks/{id}/rating',
     what: 'rate their track',
@@ -385,6 +394,7 @@ const NOT_USER_OWNED: Record<string, string> = {};
 const LISTS: { route: `GET /api/${string}`; query?: string; shows: 'names' | 'plays' }[] = [
   { route: 'GET /api/tracks', query: 'limit=100', shows: 'names' },
   { route: 'GET /api/tags', shows: 'names' },
+  { route: 'GET /api/me/tokens', shows: 'names' },
   { route: 'GET /api/playlists', shows: 'names' },
   { route: 'GET /api/smart-playlists', shows: 'names' },
   { route: 'GET /api/history', query: 'limit=100', shows: 'names' },
@@ -612,7 +622,10 @@ describeEachEngine('isolation between users', (t) => {
 /** A user with an API token, calling the app with it. */
 async function person(app: NestFastifyApplication, db: Kysely<DB>, username: string) {
   const user = await newUser(db, username);
-  const { token } = await app.get(ApiTokenService).create(user, 'isolation test');
+  const mark = username === A_MARK.toLowerCase() ? A_MARK : B_MARK;
+  const { token, id: apiToken } = await app
+    .get(ApiTokenService)
+    .create(user, `${mark} isolation token`);
   const call: Person['call'] = async (method, url, payload, headers = {}) => {
     const response = await app.inject({
       method,
@@ -622,7 +635,7 @@ async function person(app: NestFastifyApplication, db: Kysely<DB>, username: str
     });
     return { status: response.statusCode, body: response.body };
   };
-  return { id: user.id, call };
+  return { id: user.id, apiToken, call };
 }
 
 interface SeedPlan {
@@ -701,6 +714,7 @@ async function seed(user: Person, mark: string, plan: SeedPlan): Promise<Owned> 
     entry: entries.items[0]!.entryId,
     smart,
     import: importId,
+    apiToken: user.apiToken,
   };
 }
 

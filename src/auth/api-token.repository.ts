@@ -14,6 +14,29 @@ export class ApiTokenRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** The user's live tokens, newest first: names and hints, never secrets. */
+  listLive(userId: number) {
+    return this.db
+      .selectFrom('api_token')
+      .select(['id', 'name', 'token_hint', 'created_at', 'last_used_at'])
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .orderBy('id', 'desc')
+      .execute();
+  }
+
+  /** Revokes one of the user's live tokens; false when they have no such token. */
+  async revoke(userId: number, id: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('api_token')
+      .set({ revoked_at: sql`now()` })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /**
    * The live token with this hash and its user. It records when the token
    * was last used to the minute: rewriting the row on every request would

@@ -1,9 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/errors/http-error.filter.js';
 import type { AuthUser } from './auth-user.js';
 import { ApiTokenRepository } from './api-token.repository.js';
 
 const TOKEN_PREFIX = 'slt_';
+
+export interface ApiTokenInfo {
+  id: number;
+  name: string;
+  /** the token's last characters, to tell tokens apart */
+  hint: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
 
 export interface CreatedToken {
   id: number;
@@ -25,6 +35,23 @@ export class ApiTokenService {
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const row = await this.tokens.create(user.id, name, hashToken(token), token.slice(-4));
     return { id: row.id, name: row.name, token };
+  }
+
+  async list(user: AuthUser): Promise<ApiTokenInfo[]> {
+    const rows = await this.tokens.listLive(user.id);
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      hint: `…${row.token_hint}`,
+      createdAt: row.created_at.toISOString(),
+      lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    }));
+  }
+
+  async revoke(user: AuthUser, id: number): Promise<void> {
+    if (!(await this.tokens.revoke(user.id, id))) {
+      throw new ApiError(404, 'not_found', 'No such API token');
+    }
   }
 
   /** The user a token belongs to, or null for an unknown or revoked token. */

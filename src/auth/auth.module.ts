@@ -5,6 +5,7 @@ import { AccountsService } from './accounts.service.js';
 import { AdminGuard } from './admin.guard.js';
 import { ApiTokenRepository } from './api-token.repository.js';
 import { ApiTokenService } from './api-token.service.js';
+import { ApiTokensController } from './api-tokens.controller.js';
 import { AuthController } from './auth.controller.js';
 import { LocalUserService } from './local-user.service.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -15,7 +16,7 @@ import { UserGuard } from './user.guard.js';
 
 @Module({
   imports: [UsersModule],
-  controllers: [AuthController],
+  controllers: [AuthController, ApiTokensController],
   providers: [
     LocalUserService,
     ApiTokenRepository,

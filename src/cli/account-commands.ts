@@ -25,14 +25,9 @@ export const accountCommands: Record<string, CliCommand> = {
       admin: z.boolean().optional(),
     }),
     run: (ctx, args) =>
-      ctx
-        .get(AccountsService)
-        .create(args.name, { password: args.password, admin: args.admin }),
+      ctx.get(AccountsService).create(args.name, { password: args.password, admin: args.admin }),
     render: (r) =>
-      [
-        `Created user ${r.name} (id ${r.id}). Their API token, shown once:`,
-        r.token,
-      ].join('\n'),
+      [`Created user ${r.name} (id ${r.id}). Their API token, shown once:`, r.token].join('\n'),
   }),
   'user.list': defineCommand({
     description: 'List the users of this instance',

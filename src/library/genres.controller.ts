@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
+import { IdParamDto } from '../common/entity-id.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
-import { ArtistGenresChangeDto, ArtistIdParamDto } from './genres.dto.js';
+import { ArtistGenresChangeDto } from './genres.dto.js';
 import { GenresService } from './genres.service.js';
 
 @ApiTags('library')
@@ -12,7 +13,7 @@ export class GenresController {
 
   @Get()
   @ApiOperation({ summary: "An artist's genres as you see them (Spotify's and your own)" })
-  list(@CurrentUser() user: AuthUser, @Param() params: ArtistIdParamDto) {
+  list(@CurrentUser() user: AuthUser, @Param() params: IdParamDto) {
     return this.genres.ofArtist(user, params.id);
   }
 
@@ -22,7 +23,7 @@ export class GenresController {
   })
   change(
     @CurrentUser() user: AuthUser,
-    @Param() params: ArtistIdParamDto,
+    @Param() params: IdParamDto,
     @Body() body: ArtistGenresChangeDto,
   ) {
     return this.genres.change(user, params.id, body);

@@ -1,6 +1,5 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { entityIdParam } from '../common/entity-id.js';
 
 /** A genre name as Spotify writes them: lower case, single spaces. */
 export const genreName = z
@@ -21,6 +20,3 @@ export const artistGenresChangeSchema = z
     'a genre cannot be both added and removed',
   );
 export class ArtistGenresChangeDto extends createZodDto(artistGenresChangeSchema) {}
-
-export const artistIdParamSchema = z.object({ id: entityIdParam }).strict();
-export class ArtistIdParamDto extends createZodDto(artistIdParamSchema) {}

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { IdParamDto } from '../common/entity-id.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
@@ -8,7 +9,6 @@ import {
   EntryParamDto,
   MoveEntryDto,
   PlaylistPageDto,
-  PlaylistParamDto,
   UpdatePlaylistDto,
 } from './playlists.dto.js';
 import { PlaylistsService } from './playlists.service.js';
@@ -32,18 +32,14 @@ export class PlaylistsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Rename a playlist or change its description' })
-  update(
-    @CurrentUser() user: AuthUser,
-    @Param() p: PlaylistParamDto,
-    @Body() body: UpdatePlaylistDto,
-  ) {
+  update(@CurrentUser() user: AuthUser, @Param() p: IdParamDto, @Body() body: UpdatePlaylistDto) {
     return this.playlists.update(user, p.id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a playlist (its tracks stay in your library)' })
-  delete(@CurrentUser() user: AuthUser, @Param() p: PlaylistParamDto): Promise<void> {
+  delete(@CurrentUser() user: AuthUser, @Param() p: IdParamDto): Promise<void> {
     return this.playlists.delete(user, p.id);
   }
 
@@ -51,17 +47,13 @@ export class PlaylistsController {
   @ApiOperation({
     summary: "A playlist's tracks in order, keyset-paginated, as /api/tracks shows them",
   })
-  entries(
-    @CurrentUser() user: AuthUser,
-    @Param() p: PlaylistParamDto,
-    @Query() q: PlaylistPageDto,
-  ) {
+  entries(@CurrentUser() user: AuthUser, @Param() p: IdParamDto, @Query() q: PlaylistPageDto) {
     return this.playlists.entries(user, p.id, q);
   }
 
   @Post(':id/tracks')
   @ApiOperation({ summary: 'Add tracks at the end, after an entry, or at the start (after: null)' })
-  add(@CurrentUser() user: AuthUser, @Param() p: PlaylistParamDto, @Body() body: AddEntriesDto) {
+  add(@CurrentUser() user: AuthUser, @Param() p: IdParamDto, @Body() body: AddEntriesDto) {
     return this.playlists.add(user, p.id, body);
   }
 

@@ -41,9 +41,6 @@ export const moveEntrySchema = z
   .strict();
 export class MoveEntryDto extends createZodDto(moveEntrySchema) {}
 
-export const playlistParamSchema = z.object({ id: entityIdParam }).strict();
-export class PlaylistParamDto extends createZodDto(playlistParamSchema) {}
-
 export const entryParamSchema = z.object({ id: entityIdParam, entryId: entityIdParam }).strict();
 export class EntryParamDto extends createZodDto(entryParamSchema) {}
 

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { IdParamDto } from '../common/entity-id.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
-import { CreateTagDto, TagIdParamDto, TagTracksDto, UpdateTagDto } from './tags.dto.js';
+import { CreateTagDto, TagTracksDto, UpdateTagDto } from './tags.dto.js';
 import { TagsService } from './tags.service.js';
 
 @ApiTags('library')
@@ -24,18 +25,14 @@ export class TagsController {
 
   @Patch('tags/:id')
   @ApiOperation({ summary: 'Rename and/or recolour a tag' })
-  update(
-    @CurrentUser() user: AuthUser,
-    @Param() params: TagIdParamDto,
-    @Body() body: UpdateTagDto,
-  ) {
+  update(@CurrentUser() user: AuthUser, @Param() params: IdParamDto, @Body() body: UpdateTagDto) {
     return this.tags.update(user, params.id, body);
   }
 
   @Delete('tags/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a tag (its tracks stay)' })
-  delete(@CurrentUser() user: AuthUser, @Param() params: TagIdParamDto): Promise<void> {
+  delete(@CurrentUser() user: AuthUser, @Param() params: IdParamDto): Promise<void> {
     return this.tags.delete(user, params.id);
   }
 

@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { entityId as id, entityIdParam } from '../common/entity-id.js';
+import { entityId as id } from '../common/entity-id.js';
 
 const name = z
   .string({ error: 'name must be text' })
@@ -31,6 +31,3 @@ export const tagTracksSchema = z
   .strict()
   .refine((b) => b.add.length + b.remove.length > 0, 'give tags to add or remove');
 export class TagTracksDto extends createZodDto(tagTracksSchema) {}
-
-export const tagIdParamSchema = z.object({ id: entityIdParam }).strict();
-export class TagIdParamDto extends createZodDto(tagIdParamSchema) {}

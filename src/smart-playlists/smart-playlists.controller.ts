@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { IdParamDto } from '../common/entity-id.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
@@ -8,7 +9,6 @@ import {
   PreviewDto,
   PreviewQueryDto,
   SmartDefinitionDto,
-  SmartIdParamDto,
   SmartTracksQueryDto,
 } from './smart-playlists.dto.js';
 import { SmartPlaylistsService } from './smart-playlists.service.js';
@@ -62,24 +62,20 @@ export class SmartPlaylistsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A smart playlist: its rule tree as stored' })
-  get(@CurrentUser() user: AuthUser, @Param() p: SmartIdParamDto) {
+  get(@CurrentUser() user: AuthUser, @Param() p: IdParamDto) {
     return this.smart.get(user, p.id);
   }
 
   @Put(':id')
   @ApiOperation({ summary: 'Replace a smart playlist’s definition (refreshed at once)' })
-  replace(
-    @CurrentUser() user: AuthUser,
-    @Param() p: SmartIdParamDto,
-    @Body() body: SmartDefinitionDto,
-  ) {
+  replace(@CurrentUser() user: AuthUser, @Param() p: IdParamDto, @Body() body: SmartDefinitionDto) {
     return this.smart.replace(user, p.id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a smart playlist' })
-  remove(@CurrentUser() user: AuthUser, @Param() p: SmartIdParamDto): Promise<void> {
+  remove(@CurrentUser() user: AuthUser, @Param() p: IdParamDto): Promise<void> {
     return this.smart.remove(user, p.id);
   }
 
@@ -89,7 +85,7 @@ export class SmartPlaylistsController {
   })
   tracks(
     @CurrentUser() user: AuthUser,
-    @Param() p: SmartIdParamDto,
+    @Param() p: IdParamDto,
     @Query() query: SmartTracksQueryDto,
   ) {
     return this.smart.tracks(user, p.id, query);
@@ -97,20 +93,20 @@ export class SmartPlaylistsController {
 
   @Get(':id/count')
   @ApiOperation({ summary: 'How many tracks it holds now, and their total duration' })
-  count(@CurrentUser() user: AuthUser, @Param() p: SmartIdParamDto) {
+  count(@CurrentUser() user: AuthUser, @Param() p: IdParamDto) {
     return this.smart.count(user, p.id);
   }
 
   @Post(':id/refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Materialise its tracks now (what push and IN_PLAYLIST read)' })
-  refresh(@CurrentUser() user: AuthUser, @Param() p: SmartIdParamDto) {
+  refresh(@CurrentUser() user: AuthUser, @Param() p: IdParamDto) {
     return this.smart.refresh(user, p.id);
   }
 
   @Get(':id/export')
   @ApiOperation({ summary: 'Its definition as JSON, for import' })
-  export(@CurrentUser() user: AuthUser, @Param() p: SmartIdParamDto) {
+  export(@CurrentUser() user: AuthUser, @Param() p: IdParamDto) {
     return this.smart.export(user, p.id);
   }
 }

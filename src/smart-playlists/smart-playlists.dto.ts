@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { entityId, entityIdParam } from '../common/entity-id.js';
+import { entityId } from '../common/entity-id.js';
 import { pageQuerySchema } from '../common/pagination/page.js';
 import { sortKey } from '../db/sort-key.js';
 import { TRACK_SORTS } from '../library/track-list.repository.js';
@@ -235,9 +235,6 @@ export const exportedSchema = z
   })
   .strict();
 export class ExportedSmartPlaylistDto extends createZodDto(exportedSchema) {}
-
-export const smartIdParamSchema = z.object({ id: entityIdParam }).strict();
-export class SmartIdParamDto extends createZodDto(smartIdParamSchema) {}
 
 export const nspImportSchema = z
   .object({

@@ -1,13 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import { IdParamDto } from '../common/entity-id.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
-import {
-  HeatmapQueryDto,
-  ListeningTimeQueryDto,
-  StatsIdParamDto,
-  TopQueryDto,
-} from './stats.dto.js';
+import { HeatmapQueryDto, ListeningTimeQueryDto, TopQueryDto } from './stats.dto.js';
 import { StatsService } from './stats.service.js';
 
 const topSummary = (what: string) =>
@@ -62,13 +58,13 @@ export class StatsController {
 
   @Get('artists/:id')
   @ApiOperation({ summary: 'An artist: first and last play, rank, plays per month' })
-  artist(@CurrentUser() user: AuthUser, @Param() params: StatsIdParamDto) {
+  artist(@CurrentUser() user: AuthUser, @Param() params: IdParamDto) {
     return this.stats.artist(user, params.id);
   }
 
   @Get('tracks/:id')
   @ApiOperation({ summary: 'A track: first and last play, rank, plays per month' })
-  track(@CurrentUser() user: AuthUser, @Param() params: StatsIdParamDto) {
+  track(@CurrentUser() user: AuthUser, @Param() params: IdParamDto) {
     return this.stats.track(user, params.id);
   }
 }

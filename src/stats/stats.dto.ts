@@ -1,6 +1,5 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { entityIdParam } from '../common/entity-id.js';
 import type { PeriodBound } from './stats.repository.js';
 
 /**
@@ -44,6 +43,3 @@ export class ListeningTimeQueryDto extends createZodDto(listeningTimeQuerySchema
 
 export const heatmapQuerySchema = periodSchema.strict();
 export class HeatmapQueryDto extends createZodDto(heatmapQuerySchema) {}
-
-export const statsIdParamSchema = z.object({ id: entityIdParam }).strict();
-export class StatsIdParamDto extends createZodDto(statsIdParamSchema) {}

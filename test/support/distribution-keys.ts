@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../src/db/schema.js';
 
 /**
@@ -104,7 +104,8 @@ export async function loadDistributionSchema(db: Kysely<DB>): Promise<Distributi
   return { tables: tables.rows, indexes: indexes.rows, foreignKeys: foreignKeys.rows };
 }
 
-function columnNames(attnums: ReturnType<typeof sql>, relation: ReturnType<typeof sql>) {
+/** The names of a constraint's columns (an attnum array of a relation), in key order. */
+function columnNames(attnums: RawBuilder<unknown>, relation: RawBuilder<unknown>) {
   return sql`ARRAY(SELECT a.attname::text FROM unnest(${attnums}) WITH ORDINALITY AS u(attnum, n)
     JOIN pg_attribute a ON a.attrelid = ${relation} AND a.attnum = u.attnum ORDER BY u.n)`;
 }
