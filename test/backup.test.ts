@@ -75,7 +75,7 @@ async function api(
 ) {
   const response = await instance.app.inject({ method, url: `/api${url}`, payload: body });
   if (response.statusCode >= 400) throw new Error(`${method} ${url}: ${response.body}`);
-  return response.body ? (response.json() as Record<string, unknown>) : {};
+  return response.body ? response.json<Record<string, unknown>>() : {};
 }
 
 /**
@@ -263,9 +263,8 @@ async function visible(instance: Instance) {
     JSON.parse(JSON.stringify(value), (key, v: unknown) =>
       key === 'id' || key === 'entryId' || key === 'nextCursor' ? undefined : v,
     );
-  const { id: _id, ...me } = await api(instance, 'GET', '/me');
   return {
-    me,
+    me: strip(await api(instance, 'GET', '/me')),
     tracks: strip(await api(instance, 'GET', '/tracks?sort=name&order=asc&limit=100')),
     history: strip(await api(instance, 'GET', '/history?limit=100')),
     playlists: strip(await api(instance, 'GET', '/playlists')),
