@@ -30,6 +30,13 @@ describeEngines('each migration on a populated database', (engine) => {
         expect(after).toMatchObject(before);
         // every library row keeps its play counters (0011 moved them to their own table)
         expect(after.user_track_stats).toBe(after.user_track);
+        // the local user administers their own instance (0018)
+        const local = await db
+          .selectFrom('app_user')
+          .select('is_admin')
+          .where('username', '=', 'local')
+          .executeTakeFirstOrThrow();
+        expect(local.is_admin).toBe(true);
         // genres and tags get their sort keys (0016)
         if (index < 4) return;
         const keys = await sql<{ genre: string; tag: string }>`
@@ -47,6 +54,7 @@ describeEngines('each migration on a populated database', (engine) => {
 /** Rows every migration up to `index` can hold: users, a catalog, libraries, plays. */
 async function fill(database: Database, index: number) {
   const { db } = database;
+  await newUser(db, 'local');
   for (let u = 0; u < 3; u++) {
     const user = await newUser(db);
     if (index < 4) continue;
