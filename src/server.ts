@@ -9,7 +9,7 @@ import { AppModule } from './app.module.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
 import { registerHardening } from './common/http/hardening.js';
 import { PinoNestLogger } from './common/logging/logger.js';
-import type { AppConfig, HttpConfig } from './config/config.js';
+import type { AppConfig } from './config/config.js';
 import type { Database } from './db/database.js';
 
 /** JSON bodies above this are refused with 413; uploads (multipart) have their own limits. */
@@ -26,7 +26,7 @@ export async function createServer(
     new FastifyAdapter({
       loggerInstance: logger,
       bodyLimit: JSON_BODY_LIMIT,
-      trustProxy: trustProxy(config.http.trustProxy),
+      trustProxy: config.http.trustProxy,
       requestTimeout: config.http.requestTimeoutMs,
     }),
     { logger: new PinoNestLogger(logger), abortOnError: false },
@@ -49,11 +49,6 @@ export async function createServer(
   app.useGlobalFilters(new HttpErrorFilter());
   setupOpenApi(app);
   return app;
-}
-
-/** A hop count trusts that many proxies nearest to us (fastify's types leave numbers out). */
-function trustProxy(setting: HttpConfig['trustProxy']) {
-  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }
 
 function setupOpenApi(app: NestFastifyApplication): void {

@@ -4,9 +4,10 @@ import { AccountsService } from '../src/auth/accounts.service.js';
 import { ApiTokenService } from '../src/auth/api-token.service.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../src/auth/session-cookie.js';
 import { SESSION_SWEEP_JOB } from '../src/auth/session-sweeper.service.js';
+import { SessionRepository } from '../src/auth/session.repository.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { loadConfig } from '../src/config/config.js';
-import { useTestApp } from './support/app.js';
+import { testConfig, useTestApp } from './support/app.js';
 import { spotlib } from './support/cli.js';
 import { createTestDatabase, describeEachEngine, postgresAvailable } from './support/databases.js';
 import { databaseUrl } from './support/test-env.js';
@@ -180,11 +181,34 @@ describeEachEngine('multi-user mode: accounts and sessions', (t) => {
     expect((await signIn(user.name, 'another good password')).response.statusCode).toBe(200);
   });
 
-  it('marks the cookie Secure when a trusted proxy says the browser came over HTTPS', async () => {
+  it('does not believe X-Forwarded-Proto from a proxy it was not told to trust', async () => {
     const user = await account();
     const { cookie } = await signIn(user.name, PASSWORD, { 'x-forwarded-proto': 'https' });
-    // TRUST_PROXY is off here: the header is not believed
     expect(cookie!.attributes).not.toMatch(/Secure/);
+  });
+
+  it('opens no session for a password that changed while it was being checked', async () => {
+    const user = await account();
+    const before = await t.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    await server.app.get(AccountsService).setPassword(user.id, 'another good password');
+    const session = {
+      userId: user.id,
+      tokenHash: Buffer.alloc(32, 7),
+      expiresAt: new Date(Date.now() + 60_000),
+      userAgent: null,
+    };
+    const sessions = server.app.get(SessionRepository);
+    expect(await sessions.createIfPasswordIs(session, before.password_hash!)).toBe(false);
+    const after = await t.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(await sessions.createIfPasswordIs(session, after.password_hash!)).toBe(true);
   });
 
   it('takes API tokens as Bearer, and as Token on the ListenBrainz route', async () => {
@@ -226,8 +250,63 @@ describeEachEngine('multi-user mode: accounts and sessions', (t) => {
   });
 });
 
+describeEachEngine('behind a trusted proxy', (t) => {
+  const server = useTestApp(t, () => ({
+    ...multiUser(),
+    http: { ...testConfig(t.database).http, trustProxy: true },
+  }));
+
+  it('marks the cookie Secure when the proxy says the browser came over HTTPS', async () => {
+    const user = await server.app.get(AccountsService).create('proxied', { password: PASSWORD });
+    const login = await server.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'music.example.org' },
+      payload: { username: user.name, password: PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    expect(login.headers['set-cookie']).toMatch(/; Secure/);
+  });
+});
+
 describeEachEngine('local mode', (t) => {
   const server = useTestApp(t);
+
+  it('answers only requests addressed to this machine, and no other site’s changes', async () => {
+    const call = (method: 'GET' | 'PATCH', headers: Record<string, string>) =>
+      server.app.inject({
+        method,
+        url: method === 'GET' ? '/api/me' : '/api/me/settings',
+        headers,
+        ...(method === 'PATCH' ? { payload: { playThresholdMs: 25_000 } } : {}),
+      });
+    // DNS rebinding: a page of evil.example whose name now points at 127.0.0.1
+    const rebound = await call('GET', { host: 'evil.example:3000' });
+    expect(rebound.statusCode).toBe(403);
+    expect(rebound.json()).toMatchObject({ error: 'not_local' });
+    expect((await call('GET', { host: '127.0.0.1:3000' })).statusCode).toBe(200);
+    expect((await call('GET', { host: '[::1]:3000' })).statusCode).toBe(200);
+
+    for (const crossSite of <Record<string, string>[]>[
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.example' },
+    ]) {
+      const forged = await call('PATCH', { host: 'localhost:3000', ...crossSite });
+      expect(forged.statusCode).toBe(403);
+      expect(forged.json()).toMatchObject({ error: 'cross_site' });
+    }
+    const me = (await call('GET', {})).json<{ settings: { playThresholdMs: number } }>();
+    expect(me.settings.playThresholdMs).toBe(30_000);
+    // its own pages, and programs that are not browsers
+    for (const own of <Record<string, string>[]>[
+      { 'sec-fetch-site': 'same-origin' },
+      { origin: 'http://localhost:3000' },
+      {},
+    ]) {
+      expect((await call('PATCH', { host: 'localhost:3000', ...own })).statusCode).toBe(200);
+    }
+  });
 
   it('acts for the local user, an administrator, with no sign-in', async () => {
     const state = (await server.app.inject({ method: 'GET', url: '/api/auth/session' })).json();
@@ -245,6 +324,16 @@ describeEachEngine('local mode', (t) => {
     });
     expect(login.statusCode).toBe(409);
     expect(login.json()).toMatchObject({ error: 'local_mode' });
+  });
+});
+
+describe('proxy settings', () => {
+  it('takes proxy addresses, refuses a hop count, and refuses a proxy in front of local mode', () => {
+    expect(
+      loadConfig({ AUTH_MODE: 'multi', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).http.trustProxy,
+    ).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(() => loadConfig({ AUTH_MODE: 'multi', TRUST_PROXY: '1' })).toThrow(/not a hop count/);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/AUTH_MODE=multi/);
   });
 });
 

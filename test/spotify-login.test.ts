@@ -78,14 +78,22 @@ describeEachEngine('sign in with Spotify (multi-user mode)', (t) => {
     await emulator.close();
   });
 
-  /** The browser's round trip: our redirect, Spotify's consent, our callback. */
-  const signInWithSpotify = async () => {
+  /**
+   * The browser's round trip: our redirect, Spotify's consent, our callback;
+   * `browser: false` follows the link in a browser that did not start it.
+   */
+  const signInWithSpotify = async ({ browser = true } = {}) => {
     const start = await server.app.inject({ method: 'GET', url: '/api/auth/spotify/signin' });
     expect(start.statusCode).toBe(302);
+    const started = /spotlib_signin=([^;]+)/.exec(String(start.headers['set-cookie']))![1]!;
     const consent = await fetch(start.headers.location as string, { redirect: 'manual' });
     const back = new URL(consent.headers.get('location')!);
     expect(back.pathname).toBe('/api/auth/spotify/signin/callback');
-    return server.app.inject({ method: 'GET', url: `${back.pathname}${back.search}` });
+    return server.app.inject({
+      method: 'GET',
+      url: `${back.pathname}${back.search}`,
+      headers: browser ? { cookie: `spotlib_signin=${started}` } : {},
+    });
   };
   const cookieOf = (response: { headers: Record<string, unknown> }) =>
     /spotlib_session=([^;]+)/.exec(String(response.headers['set-cookie']))?.[1];
@@ -113,10 +121,18 @@ describeEachEngine('sign in with Spotify (multi-user mode)', (t) => {
     expect(me.json()).toMatchObject({ id: ana.id, username: 'ana' });
   });
 
-  it('refuses a forged or replayed state', async () => {
+  it('signs nobody in through a callback link made in another browser (login CSRF)', async () => {
+    const elsewhere = await signInWithSpotify({ browser: false });
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json()).toMatchObject({ error: 'signin_not_started_here' });
+    expect(cookieOf(elsewhere)).toBeUndefined();
+  });
+
+  it('refuses a forged state', async () => {
     const forged = await server.app.inject({
       method: 'GET',
       url: '/api/auth/spotify/signin/callback?state=made-up&code=abc',
+      headers: { cookie: 'spotlib_signin=made-up' },
     });
     expect(forged.statusCode).toBe(400);
     expect(forged.json()).toMatchObject({ error: 'invalid_state' });

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config.js';
 import { SignInDto } from './auth.dto.js';
 import { LOCAL_USERNAME, LocalUserService } from './local-user.service.js';
 import { Public } from './public.decorator.js';
+import { isSameOrigin } from './request-origin.js';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from './session-cookie.js';
 import { SessionService } from './session.service.js';
 
@@ -95,21 +96,11 @@ export class AuthController {
  */
 function requireSameOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin;
-  if (origin === undefined) return;
-  if (hostOf(origin) !== hostOf(`${request.protocol}://${request.host}`)) {
+  if (origin !== undefined && !isSameOrigin(origin, request)) {
     throw new ApiError(
       403,
       'cross_origin',
       'Sign-in is accepted only from this server’s own pages',
     );
-  }
-}
-
-/** host[:port], the default port left out, so both sides compare alike */
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
   }
 }

@@ -13,6 +13,7 @@ import { SessionRepository } from './session.repository.js';
 import { SessionService } from './session.service.js';
 import { SessionSweeper } from './session-sweeper.service.js';
 import { UserGuard } from './user.guard.js';
+import { UserRateLimit } from './user-rate-limit.js';
 
 @Module({
   imports: [UsersModule],
@@ -27,6 +28,7 @@ import { UserGuard } from './user.guard.js';
     SessionService,
     SessionSweeper,
     AccountsService,
+    UserRateLimit,
     { provide: APP_GUARD, useClass: UserGuard },
   ],
   exports: [LocalUserService, ApiTokenService, AdminGuard, AccountsService, SessionService],

@@ -2,20 +2,54 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
 
+export interface NewSession {
+  userId: number;
+  tokenHash: Buffer;
+  expiresAt: Date;
+  userAgent: string | null;
+}
+
+function row(session: NewSession) {
+  return {
+    user_id: session.userId,
+    token_hash: session.tokenHash,
+    expires_at: session.expiresAt,
+    user_agent: session.userAgent?.slice(0, 300) ?? null,
+  };
+}
+
 @Injectable()
 export class SessionRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async create(userId: number, tokenHash: Buffer, expiresAt: Date, userAgent: string | null) {
-    await this.db
+  async create(session: NewSession): Promise<void> {
+    await this.db.insertInto('user_session').values(row(session)).execute();
+  }
+
+  /**
+   * Opens the session only if the user's password is still the one just
+   * checked: a sign-in that raced a password change (which ends sessions)
+   * must not leave one behind. Whether it was opened.
+   */
+  async createIfPasswordIs(session: NewSession, passwordHash: string): Promise<boolean> {
+    const values = row(session);
+    const result = await this.db
       .insertInto('user_session')
-      .values({
-        user_id: userId,
-        token_hash: tokenHash,
-        expires_at: expiresAt,
-        user_agent: userAgent?.slice(0, 300) ?? null,
-      })
-      .execute();
+      .columns(['user_id', 'token_hash', 'expires_at', 'user_agent'])
+      .expression((eb) =>
+        eb
+          .selectFrom('app_user')
+          .select([
+            'id',
+            eb.val(values.token_hash).as('token_hash'),
+            eb.val(values.expires_at).as('expires_at'),
+            eb.val(values.user_agent).as('user_agent'),
+          ])
+          .where('id', '=', values.user_id)
+          .where('password_hash', '=', passwordHash),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
   /**

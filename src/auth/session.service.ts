@@ -44,19 +44,28 @@ export class SessionService {
     this.requireSignInMode();
     const account = await this.users.findByUsername(username.trim().toLowerCase());
     const valid = await this.passwords.verify(password, account?.password_hash);
-    if (!account || !valid) {
-      throw new ApiError(401, 'invalid_credentials', 'Wrong username or password');
-    }
-    return this.open({ id: account.id, username: account.username }, userAgent);
+    const refused = new ApiError(401, 'invalid_credentials', 'Wrong username or password');
+    if (!account?.password_hash || !valid) throw refused;
+    const { session, signedIn } = this.newSession(account, userAgent);
+    if (!(await this.sessions.createIfPasswordIs(session, account.password_hash))) throw refused;
+    return signedIn;
   }
 
   /** A session for a user already proven (sign in with Spotify). */
   async open(user: SignedIn['user'], userAgent: string | null): Promise<SignedIn> {
     this.requireSignInMode();
+    const { session, signedIn } = this.newSession(user, userAgent);
+    await this.sessions.create(session);
+    return signedIn;
+  }
+
+  private newSession(user: SignedIn['user'], userAgent: string | null) {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.auth.sessionDays * DAY_MS);
-    await this.sessions.create(user.id, hashOf(token), expiresAt, userAgent);
-    return { token, expiresAt, user: { id: user.id, username: user.username } };
+    return {
+      session: { userId: user.id, tokenHash: hashOf(token), expiresAt, userAgent },
+      signedIn: { token, expiresAt, user: { id: user.id, username: user.username } },
+    };
   }
 
   /** The user of a live session, or null for an unknown or expired one. */

@@ -1,15 +1,18 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../common/errors/http-error.filter.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ApiTokenService } from './api-token.service.js';
+import type { AuthUser } from './auth-user.js';
 import type { RequestWithUser } from './current-user.decorator.js';
 import { LocalUserService } from './local-user.service.js';
 import { IS_PUBLIC, REQUIRES_API_TOKEN } from './public.decorator.js';
 import { CSRF_HEADER, isUnsafe, sessionTokenOf } from './session-cookie.js';
 import { SessionService } from './session.service.js';
+import { isAddressedToLoopback, isCrossSite } from './request-origin.js';
+import { UserRateLimit } from './user-rate-limit.js';
 
 type Request = FastifyRequest & RequestWithUser;
 
@@ -27,35 +30,40 @@ export class UserGuard implements CanActivate {
     private readonly localUser: LocalUserService,
     private readonly tokens: ApiTokenService,
     private readonly sessions: SessionService,
+    private readonly rateLimit: UserRateLimit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const flag = (key: string) =>
       this.reflector.getAllAndOverride<boolean>(key, [context.getHandler(), context.getClass()]);
     if (flag(IS_PUBLIC)) return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    request.user = await this.userOf(request, flag(REQUIRES_API_TOKEN));
+    await this.rateLimit.check(request, http.getResponse<FastifyReply>());
+    return true;
+  }
+
+  private async userOf(request: Request, tokenRequired: boolean): Promise<AuthUser> {
     const token = apiTokenOf(request.headers.authorization);
     if (token !== undefined) {
       const user = token ? await this.tokens.authenticate(token) : null;
       if (!user) throw new ApiError(401, 'unauthorized', 'Invalid or revoked API token');
-      request.user = { id: user.id };
-      return true;
+      return { id: user.id };
     }
-    if (flag(REQUIRES_API_TOKEN)) {
+    if (tokenRequired) {
       throw new ApiError(
         401,
         'unauthorized',
         'An API token is required: Authorization: Token <token>',
       );
     }
-    request.user =
-      this.config.auth.mode === 'local'
-        ? await this.localUser.get()
-        : await this.sessionUser(request);
-    return true;
+    if (this.config.auth.mode === 'multi') return this.sessionUser(request);
+    requireLocalCaller(request);
+    return this.localUser.get();
   }
 
-  private async sessionUser(request: Request) {
+  private async sessionUser(request: Request): Promise<AuthUser> {
     const session = sessionTokenOf(request);
     if (!session) throw new ApiError(401, 'unauthenticated', 'Sign in first');
     const user = await this.sessions.authenticate(session);
@@ -72,9 +80,33 @@ export class UserGuard implements CanActivate {
   }
 }
 
-/** The token of an Authorization header; '' for a malformed one, undefined without one. */
+/**
+ * Local mode lets whoever reaches it act as its user, which includes every
+ * web page the user's browser opens: a page of another site must not make
+ * changes (CSRF), and a page whose domain was pointed at 127.0.0.1 (DNS
+ * rebinding) must not be answered at all.
+ */
+function requireLocalCaller(request: FastifyRequest): void {
+  if (!isAddressedToLoopback(request)) {
+    throw new ApiError(
+      403,
+      'not_local',
+      'Local mode answers only requests addressed to 127.0.0.1, ::1 or localhost',
+    );
+  }
+  if (isUnsafe(request) && isCrossSite(request)) {
+    throw new ApiError(403, 'cross_site', 'Another site’s page may not make changes here');
+  }
+}
+
+/**
+ * The token of an Authorization header with the Bearer or Token scheme ('' when
+ * it has none); undefined without such a header (another scheme, e.g. a proxy's
+ * Basic, is not ours).
+ */
 export function apiTokenOf(header: string | string[] | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  const match = /^(?:Bearer|Token)\s+(\S+)\s*$/i.exec(Array.isArray(header) ? header[0]! : header);
-  return match?.[1] ?? '';
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = value === undefined ? null : /^(?:Bearer|Token)(?:\s+(\S*))?\s*$/i.exec(value);
+  if (!match) return undefined;
+  return match[1] ?? '';
 }

@@ -29,7 +29,7 @@ const envSchema = z.object({
   SPOTIFY_POLL_CRON: z.string().min(1).default('*/30 * * * *'),
   /** local: one user, no sign-in (loopback only); multi: accounts with passwords and sessions. */
   AUTH_MODE: z.enum(['local', 'multi']).default('local'),
-  /** Behind a reverse proxy: true, a hop count, or the proxies' addresses/CIDRs (comma-separated). */
+  /** Behind a reverse proxy: the proxies' addresses/CIDRs (comma-separated), or true. */
   TRUST_PROXY: z.string().optional(),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Requests per minute per user (per address without credentials); 0 turns limiting off. */
@@ -68,7 +68,7 @@ export interface AuthConfig {
 
 export interface HttpConfig {
   /** Fastify's trustProxy: which X-Forwarded-* headers to believe */
-  trustProxy: boolean | number | string[];
+  trustProxy: boolean | string[];
   /** 0: off */
   rateLimitPerMinute: number;
   bodyTimeoutMs: number;
@@ -125,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     auth: { mode: authMode(e.AUTH_MODE, e.HOST), sessionDays: e.SESSION_DAYS },
     http: {
-      trustProxy: trustProxy(e.TRUST_PROXY),
+      trustProxy: trustProxy(e.TRUST_PROXY, e.AUTH_MODE),
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       bodyTimeoutMs: e.BODY_TIMEOUT_SECONDS * 1000,
       requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
@@ -147,15 +147,30 @@ function authMode(mode: AuthMode, host: string): AuthMode {
   return mode;
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '');
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
-function trustProxy(given: string | undefined): boolean | number | string[] {
+/**
+ * Which proxies' X-Forwarded-* headers to believe: `true` (any: only when
+ * nothing but the proxy can reach Spotlib) or the proxies' addresses/CIDRs.
+ * A hop count is refused: fastify would trust no one with it, and "the last
+ * hop" believes whatever a directly connecting client claims.
+ */
+function trustProxy(given: string | undefined, mode: AuthMode): boolean | string[] {
   if (given === undefined || given === 'false') return false;
+  if (mode === 'local') {
+    throw new ConfigError(
+      'Invalid configuration: TRUST_PROXY with AUTH_MODE=local would publish the local user through the proxy; set AUTH_MODE=multi',
+    );
+  }
   if (given === 'true') return true;
-  if (/^\d+$/.test(given)) return Number(given);
+  if (/^\d+$/.test(given)) {
+    throw new ConfigError(
+      "Invalid configuration: TRUST_PROXY: give the proxy's address or CIDR (e.g. 127.0.0.1 or 10.0.0.0/8), or true, not a hop count",
+    );
+  }
   return given.split(',').map((address) => address.trim());
 }
 

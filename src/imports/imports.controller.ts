@@ -1,8 +1,10 @@
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Req } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
+import type { UploadRouteConfig } from '../common/http/hardening.js';
 import { ApiError } from '../common/errors/http-error.filter.js';
 import { ImportsService, type ImportStatus } from './imports.service.js';
 
@@ -12,6 +14,7 @@ export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
   @Post()
+  @RouteConfig({ upload: true } satisfies UploadRouteConfig)
   @HttpCode(202)
   @ApiConsumes('multipart/form-data')
   @ApiOperation({

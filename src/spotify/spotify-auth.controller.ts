@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Public } from '../auth/public.decorator.js';
-import { setSessionCookie } from '../auth/session-cookie.js';
+import { setSessionCookie, setSignInCookie, takeSignInCookie } from '../auth/session-cookie.js';
+import { ApiError } from '../common/errors/http-error.filter.js';
 import { SessionService } from '../auth/session.service.js';
 import { CallbackQueryDto, LoginQueryDto } from './spotify-auth.dto.js';
 import { SpotifyAuthService } from './spotify-auth.service.js';
@@ -45,9 +46,11 @@ export class SpotifyAuthController {
   @ApiOperation({
     summary: 'Sign in with Spotify (multi-user mode): for accounts that connected Spotify',
   })
-  async signIn(@Res() reply: FastifyReply): Promise<void> {
+  async signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     this.sessions.requireSignInMode();
-    await reply.redirect(await this.auth.signInUrl(), 302);
+    const { url, state } = await this.auth.signInUrl();
+    setSignInCookie(request, reply, state);
+    await reply.redirect(url, 302);
   }
 
   @Public()
@@ -59,6 +62,13 @@ export class SpotifyAuthController {
     @Query() q: CallbackQueryDto,
   ): Promise<void> {
     this.sessions.requireSignInMode();
+    if (!takeSignInCookie(request, reply, q.state)) {
+      throw new ApiError(
+        403,
+        'signin_not_started_here',
+        'This sign-in was not started in this browser: start again at /api/auth/spotify/signin',
+      );
+    }
     const user = await this.auth.completeSignIn(q);
     const session = await this.sessions.open(user, request.headers['user-agent'] ?? null);
     setSessionCookie(request, reply, session.token, session.expiresAt);

@@ -73,10 +73,10 @@ export class SpotifyAuthService {
    * It ends at the sign-in callback, which finds the Spotlib user linked to
    * that Spotify account (linking happens only while signed in).
    */
-  async signInUrl(): Promise<string> {
+  async signInUrl(): Promise<{ url: string; state: string }> {
     const pending = this.newAuthorization(this.config.spotify.signInRedirectUri);
     await this.accounts.addSignIn(pending);
-    return this.authorizeUrl(pending);
+    return { url: this.authorizeUrl(pending), state: pending.state };
   }
 
   /** Finishes a sign-in: the linked user (with fresh tokens stored), or a refusal. */

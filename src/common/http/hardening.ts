@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,19 +6,38 @@ import type { HttpConfig } from '../../config/config.js';
 import { ApiError, type ErrorBody } from '../errors/http-error.filter.js';
 
 /**
+ * Route config (`@RouteConfig({ upload: true })`) of a route that streams a
+ * large upload: its body has REQUEST_TIMEOUT_SECONDS to arrive, not the
+ * body deadline of everything else.
+ */
+export interface UploadRouteConfig {
+  upload?: boolean;
+}
+
+/**
+ * An address may send this many times a user's allowance: a household
+ * behind one router shares it, and one client cannot exhaust it for them.
+ */
+const ADDRESS_ALLOWANCE_FACTOR = 4;
+
+/**
  * What every request goes through before a controller sees it: security
- * headers, a rate limit, and a deadline for its body to arrive.
+ * headers, a rate limit per address (the user guard adds one per user), and
+ * a deadline for its body to arrive.
  */
 export async function registerHardening(
   app: NestFastifyApplication,
   config: HttpConfig,
 ): Promise<void> {
-  await app.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY } });
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: CONTENT_SECURITY },
+  });
   if (config.rateLimitPerMinute > 0) {
+    // keyed by the client's address (IPv6 by /64), never by a credential the
+    // guard has not checked yet: made-up tokens must not buy fresh allowances
     await app.register(rateLimit, {
-      max: config.rateLimitPerMinute,
+      max: config.rateLimitPerMinute * ADDRESS_ALLOWANCE_FACTOR,
       timeWindow: 60_000,
-      keyGenerator: rateLimitKey,
       errorResponseBuilder: (_request, context) => tooManyRequests(context.after),
     });
   }
@@ -35,21 +53,12 @@ const CONTENT_SECURITY = {
   scriptSrc: ["'self'"],
   objectSrc: ["'none'"],
   frameAncestors: ["'none'"],
+  // over plain HTTP (a LAN install) browsers would rewrite every asset to https and load none
+  upgradeInsecureRequests: null,
 };
 
-/**
- * A credential stands for its user, so a user's limit holds from every
- * address; requests without one share their address's limit. The key is a
- * hash: the limiter's memory never holds a secret.
- */
-function rateLimitKey(request: FastifyRequest): string {
-  const credential = request.headers.authorization ?? request.cookies.spotlib_session;
-  if (!credential) return `ip:${request.ip}`;
-  return `credential:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`;
-}
-
 /** Thrown into the error filter, so a 429 has the API's one error shape. */
-function tooManyRequests(after: string): ApiError & { statusCode: number } {
+export function tooManyRequests(after: string): ApiError & { statusCode: number } {
   return Object.assign(
     new ApiError(429, 'rate_limited', `Too many requests: try again in ${after}`),
     { statusCode: 429 },
@@ -59,26 +68,34 @@ function tooManyRequests(after: string): ApiError & { statusCode: number } {
 /**
  * A request whose body trickles in (a slow client, or one holding sockets
  * open on purpose) is cut off after `timeoutMs`, not when Node's whole-request
- * timeout ends. Uploads (multipart) get that longer timeout only.
+ * timeout ends. Only the upload route gets that longer timeout. A reply sent
+ * before the body was read whole (a GET with a body, a refused upload) closes
+ * the connection: Node would otherwise keep reading the rest, with no deadline.
  */
 function addBodyDeadline(app: NestFastifyApplication, timeoutMs: number): void {
   const fastify = app.getHttpAdapter().getInstance();
   const deadlines = new WeakMap<FastifyRequest, NodeJS.Timeout>();
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (request.headers['content-type']?.startsWith('multipart/')) return;
-    const timer = setTimeout(() => {
-      if (!reply.raw.headersSent) {
-        const body: ErrorBody = {
-          error: 'request_timeout',
-          message: `The request body did not arrive within ${timeoutMs / 1000} s`,
-        };
-        reply.raw.writeHead(408, { 'content-type': 'application/json', connection: 'close' });
-        reply.raw.end(JSON.stringify(body));
-      }
-      request.raw.destroy();
-    }, timeoutMs);
-    timer.unref();
-    deadlines.set(request, timer);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!(request.routeOptions.config as UploadRouteConfig).upload) {
+      const timer = setTimeout(() => {
+        if (!reply.raw.headersSent) {
+          const body: ErrorBody = {
+            error: 'request_timeout',
+            message: `The request body did not arrive within ${timeoutMs / 1000} s`,
+          };
+          reply.raw.writeHead(408, { 'content-type': 'application/json', connection: 'close' });
+          reply.raw.end(JSON.stringify(body));
+        }
+        request.raw.destroy();
+      }, timeoutMs);
+      timer.unref();
+      deadlines.set(request, timer);
+    }
+    done();
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.raw.complete) void reply.header('connection', 'close');
+    done(null, payload);
   });
   const clear = (request: FastifyRequest, done: () => void) => {
     clearTimeout(deadlines.get(request));
