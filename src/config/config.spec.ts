@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '8080' }).spotify).toEqual({
       clientId: undefined,
       redirectUri: 'http://127.0.0.1:8080/api/auth/spotify/callback',
+      signInRedirectUri: 'http://127.0.0.1:8080/api/auth/spotify/signin/callback',
       apiUrl: 'https://api.spotify.com/v1',
       accountsUrl: 'https://accounts.spotify.com',
       pollCron: '*/30 * * * *',
