@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
 import { registerHardening } from './common/http/hardening.js';
+import { serveWebApp } from './common/http/web-app.js';
 import { PinoNestLogger } from './common/logging/logger.js';
 import type { AppConfig } from './config/config.js';
 import type { Database } from './db/database.js';
@@ -47,6 +48,7 @@ export async function createServer(
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   // Registered on the app (not as APP_FILTER) so the router's 404s get the same shape.
   app.useGlobalFilters(new HttpErrorFilter());
+  await serveWebApp(app);
   setupOpenApi(app);
   return app;
 }

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import { WEB_APP_ROUTE } from '../../common/http/web-app.js';
 import { AppMetrics, UNMATCHED_ROUTE } from './app-metrics.service.js';
 
 /**
@@ -20,9 +21,12 @@ export class HttpMetricsHook implements OnModuleInit {
     const fastify = (this.adapterHost.httpAdapter as FastifyAdapter | undefined)?.getInstance();
     if (!fastify) return;
     fastify.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url;
+      // the web app's catch-all answers unknown paths with 404: those matched nothing real
+      const unmatched = !route || (route === WEB_APP_ROUTE && reply.statusCode === 404);
       this.metrics.observeHttpRequest(
         request.method,
-        request.routeOptions.url ?? UNMATCHED_ROUTE,
+        unmatched ? UNMATCHED_ROUTE : route,
         reply.statusCode,
         reply.elapsedTime / 1000,
       );

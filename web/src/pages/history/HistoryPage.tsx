@@ -1,0 +1,8 @@
+/** Being built (issue 11). */
+export function HistoryPage() {
+  return (
+    <section>
+      <h1>History</h1>
+    </section>
+  );
+}

@@ -1,0 +1,8 @@
+/** Being built (issue 11). */
+export function PlaylistsPage() {
+  return (
+    <section>
+      <h1>Playlists</h1>
+    </section>
+  );
+}
