@@ -122,33 +122,33 @@ async function* trackRecords(
   userId: number,
   keys: ExportedKeys,
 ): Records {
-  for (let after = 0; ;) {
-    const page = await repository.tracks(db, userId, after, PAGE);
-    for (const t of page) {
-      const artists = [t.artist_id, ...t.credits];
-      const album = t.album_id !== null && keys.albums.has(t.album_id) ? t.album_id : null;
-      if (!artists.every((a) => keys.artists.has(a))) continue;
-      keys.tracks.add(t.id);
-      yield {
-        type: 'track',
-        key: t.id,
-        spotifyId: t.spotify_id,
-        name: t.name,
-        artists,
-        album,
-        durationMs: t.duration_ms,
-        explicit: t.explicit,
-        isrc: t.isrc,
-        discNumber: t.disc_number,
-        trackNumber: t.track_number,
-        addedAt: t.added_at,
-        liked: t.liked,
-        rating: t.rating === null ? null : t.rating / 2,
-        tags: t.tags.filter((tag) => keys.tags.has(tag)),
-      };
-    }
-    if (page.length < PAGE) return;
-    after = page.at(-1)!.id;
+  const rows = keysetRows(
+    (after: number, limit) => repository.tracks(db, userId, after, limit),
+    0,
+    (t) => t.id,
+  );
+  for await (const t of rows) {
+    const artists = [t.artist_id, ...t.credits];
+    const album = t.album_id !== null && keys.albums.has(t.album_id) ? t.album_id : null;
+    if (!artists.every((a) => keys.artists.has(a))) continue;
+    keys.tracks.add(t.id);
+    yield {
+      type: 'track',
+      key: t.id,
+      spotifyId: t.spotify_id,
+      name: t.name,
+      artists,
+      album,
+      durationMs: t.duration_ms,
+      explicit: t.explicit,
+      isrc: t.isrc,
+      discNumber: t.disc_number,
+      trackNumber: t.track_number,
+      addedAt: t.added_at,
+      liked: t.liked,
+      rating: t.rating === null ? null : t.rating / 2,
+      tags: t.tags.filter((tag) => keys.tags.has(tag)),
+    };
   }
 }
 
@@ -192,20 +192,20 @@ async function* playlistEntryRecords(
   userId: number,
   keys: ExportedKeys,
 ): Records {
-  for (let after: [number, string] | null = null; ;) {
-    const page = await repository.playlistEntries(db, userId, after, PAGE);
-    for (const e of page) {
-      if (!keys.playlists.has(e.playlist_id) || !keys.tracks.has(e.user_track_id)) continue;
-      yield {
-        type: 'playlistEntry',
-        playlist: e.playlist_id,
-        track: e.user_track_id,
-        position: e.position,
-        addedAt: e.added_at,
-      };
-    }
-    if (page.length < PAGE) return;
-    after = [page.at(-1)!.playlist_id, page.at(-1)!.position];
+  const rows = keysetRows(
+    (after: [number, string] | null, limit) => repository.playlistEntries(db, userId, after, limit),
+    null,
+    (e): [number, string] => [e.playlist_id, e.position],
+  );
+  for await (const e of rows) {
+    if (!keys.playlists.has(e.playlist_id) || !keys.tracks.has(e.user_track_id)) continue;
+    yield {
+      type: 'playlistEntry',
+      playlist: e.playlist_id,
+      track: e.user_track_id,
+      position: e.position,
+      addedAt: e.added_at,
+    };
   }
 }
 
@@ -259,21 +259,21 @@ async function* smartEntryRecords(
   userId: number,
   keys: ExportedKeys,
 ): Records {
-  for (let after: [number, number] | null = null; ;) {
-    const page = await repository.smartEntries(db, userId, after, PAGE);
-    for (const e of page) {
-      if (!keys.smartPlaylists.has(e.smart_playlist_id) || !keys.tracks.has(e.user_track_id)) {
-        continue;
-      }
-      yield {
-        type: 'smartPlaylistEntry',
-        smartPlaylist: e.smart_playlist_id,
-        track: e.user_track_id,
-        position: e.position,
-      };
+  const rows = keysetRows(
+    (after: [number, number] | null, limit) => repository.smartEntries(db, userId, after, limit),
+    null,
+    (e): [number, number] => [e.smart_playlist_id, e.position],
+  );
+  for await (const e of rows) {
+    if (!keys.smartPlaylists.has(e.smart_playlist_id) || !keys.tracks.has(e.user_track_id)) {
+      continue;
     }
-    if (page.length < PAGE) return;
-    after = [page.at(-1)!.smart_playlist_id, page.at(-1)!.position];
+    yield {
+      type: 'smartPlaylistEntry',
+      smartPlaylist: e.smart_playlist_id,
+      track: e.user_track_id,
+      position: e.position,
+    };
   }
 }
 
@@ -283,23 +283,24 @@ async function* playRecords(
   userId: number,
   keys: ExportedKeys,
 ): Records {
-  for (let after: [Date, number] | null = null; ;) {
-    const page = await repository.plays(db, userId, after, PLAY_PAGE);
-    for (const p of page) {
-      if (!keys.tracks.has(p.user_track_id)) continue;
-      yield {
-        type: 'play',
-        track: p.user_track_id,
-        playedAt: p.played_at,
-        msPlayed: p.ms_played,
-        source: p.source,
-        skipped: p.skipped,
-        reasonStart: p.reason_start,
-        reasonEnd: p.reason_end,
-      };
-    }
-    if (page.length < PLAY_PAGE) return;
-    after = [page.at(-1)!.played_at, page.at(-1)!.user_track_id];
+  const rows = keysetRows(
+    (after: [Date, number] | null, limit) => repository.plays(db, userId, after, limit),
+    null,
+    (p): [Date, number] => [p.played_at, p.user_track_id],
+    PLAY_PAGE,
+  );
+  for await (const p of rows) {
+    if (!keys.tracks.has(p.user_track_id)) continue;
+    yield {
+      type: 'play',
+      track: p.user_track_id,
+      playedAt: p.played_at,
+      msPlayed: p.ms_played,
+      source: p.source,
+      skipped: p.skipped,
+      reasonStart: p.reason_start,
+      reasonEnd: p.reason_end,
+    };
   }
 }
 
@@ -317,6 +318,21 @@ function refsExported(rules: readonly RuleNode[], keys: ExportedKeys): boolean {
       ? keys.playlists.has(ref.playlistId)
       : keys.smartPlaylists.has(ref.smartPlaylistId),
   );
+}
+
+/** Every row of a keyset-paged read; `cursorOf` says where the page after a row starts. */
+async function* keysetRows<Row, Cursor>(
+  read: (after: Cursor, limit: number) => Promise<Row[]>,
+  first: Cursor,
+  cursorOf: (row: Row) => Cursor,
+  limit = PAGE,
+): AsyncGenerator<Row> {
+  for (let after = first; ;) {
+    const page = await read(after, limit);
+    yield* page;
+    if (page.length < limit) return;
+    after = cursorOf(page.at(-1)!);
+  }
 }
 
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
