@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { NavLink, Route, Routes } from 'react-router';
 import { useSession } from './api/session';
 import { SignOutButton } from './pages/account/SignOutButton';
@@ -26,12 +27,14 @@ export function App() {
         {session.data.mode === 'multi' && <SignOutButton username={session.data.user.username} />}
       </header>
       <main>
-        <Routes>
-          {PAGES.map((page) => (
-            <Route key={page.path} path={page.path} element={page.element} />
-          ))}
-          <Route path="*" element={<p className="status">Nothing here.</p>} />
-        </Routes>
+        <Suspense fallback={<p className="status">Loading…</p>}>
+          <Routes>
+            {PAGES.map((page) => (
+              <Route key={page.path} path={page.path} element={page.element} />
+            ))}
+            <Route path="*" element={<p className="status">Nothing here.</p>} />
+          </Routes>
+        </Suspense>
       </main>
     </div>
   );

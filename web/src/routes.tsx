@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import { lazy, type ReactElement } from 'react';
 import { AccountPage } from './pages/account/AccountPage';
 import { HistoryPage } from './pages/history/HistoryPage';
 import { ImportPage } from './pages/import/ImportPage';
@@ -8,9 +8,17 @@ import { PlaylistsPage } from './pages/playlists/PlaylistsPage';
 import { SmartPlaylistEditorPage } from './pages/smart/SmartPlaylistEditorPage';
 import { SmartPlaylistsPage } from './pages/smart/SmartPlaylistsPage';
 import { SpotifyPage } from './pages/spotify/SpotifyPage';
-import { ArtistStatsPage } from './pages/stats/ArtistStatsPage';
-import { StatsPage } from './pages/stats/StatsPage';
-import { TrackStatsPage } from './pages/stats/TrackStatsPage';
+
+// The statistics pages carry the chart library (most of the bundle): loaded when first opened.
+const StatsPage = lazy(() =>
+  import('./pages/stats/StatsPage').then((m) => ({ default: m.StatsPage })),
+);
+const ArtistStatsPage = lazy(() =>
+  import('./pages/stats/ArtistStatsPage').then((m) => ({ default: m.ArtistStatsPage })),
+);
+const TrackStatsPage = lazy(() =>
+  import('./pages/stats/TrackStatsPage').then((m) => ({ default: m.TrackStatsPage })),
+);
 
 export interface Page {
   path: string;
