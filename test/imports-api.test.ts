@@ -68,6 +68,11 @@ describeEachEngine('POST /api/imports', (t) => {
     expect(done).toMatchObject({ status: 'completed', error: null, progress: { percent: 100 } });
     expect(done.summary).toMatchObject({ files: 2, rowsRead: 235, errors: [] });
     expect(done.summary!.playsInserted).toBeGreaterThan(200);
+    // files as the user named them, not as they were stored on the server
+    expect(done.summary!.fileKinds.map((f) => f.file).sort()).toEqual([
+      'StreamingHistory_music_1.json',
+      'Streaming_History_Audio_2022.json',
+    ]);
   });
 
   it('answers bad uploads with a clear 4xx and imports nothing', async () => {

@@ -187,9 +187,7 @@ describeEachEngine('smart playlists in the browser', (t) => {
     await page
       .getByRole('button', { name: 'Delete Loved or highly rated, not heard lately' })
       .click();
-    await page
-      .getByRole('button', { name: 'Delete Loved or highly rated, not heard lately for good' })
-      .click();
+    await page.getByRole('button', { name: 'Delete smart playlist' }).click();
     await page
       .getByRole('link', { name: 'Loved or highly rated, not heard lately' })
       .waitFor({ state: 'detached' });

@@ -67,6 +67,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
     let bytes = 0;
     try {
       for await (const part of files) {
+        // numbered: two uploads may share a name
         const name = `${names.length}-${path.basename(part.filename).replace(/[^\w.-]/g, '_')}`;
         const target = path.join(folder, name);
         const counter = countBytes((n) => (bytes += n));
@@ -170,8 +171,8 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
       const named = {
         ...summary,
         // names as the user uploaded them, not where they waited on disk
-        fileKinds: summary.fileKinds.map((f) => ({ ...f, file: path.relative(folder, f.file) })),
-        errors: summary.errors.map((e) => ({ ...e, file: path.relative(folder, e.file) })),
+        fileKinds: summary.fileKinds.map((f) => ({ ...f, file: uploadedName(folder, f.file) })),
+        errors: summary.errors.map((e) => ({ ...e, file: uploadedName(folder, e.file) })),
       };
       await this.imports.finish(user.id, id, { status: 'completed', summary: named });
     } catch (error) {
@@ -203,4 +204,9 @@ function countBytes(add: (n: number) => void) {
       yield chunk;
     }
   };
+}
+
+/** A file of an upload as the user named it: without the folder and the number it was saved under. */
+function uploadedName(folder: string, file: string): string {
+  return path.relative(folder, file).replace(/^\d+-/, '');
 }

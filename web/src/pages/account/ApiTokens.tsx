@@ -7,7 +7,7 @@ import {
   type CreatedToken,
 } from '../../api/account';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { ConfirmButton } from '../playlists/ConfirmButton';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { CopyButton } from './CopyButton';
 
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : 'never');

@@ -8,7 +8,7 @@ import {
   type Playlist,
 } from '../../api/playlists';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { ConfirmButton } from './ConfirmButton';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import './playlists.css';
 
 /** Your manual playlists: create, rename, delete, open. */

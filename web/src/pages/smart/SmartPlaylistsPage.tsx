@@ -1,10 +1,10 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
 import {
   useDeleteSmartPlaylist,
   useSmartPlaylists,
   type SmartPlaylistSummary,
 } from '../../api/smart-playlists';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { NspImport } from './NspImport';
 import { formatWhen } from './when';
@@ -44,7 +44,6 @@ export function SmartPlaylistsPage() {
 
 function SmartPlaylistItem({ playlist }: { playlist: SmartPlaylistSummary }) {
   const remove = useDeleteSmartPlaylist();
-  const [confirming, setConfirming] = useState(false);
   return (
     <li className="smart-item">
       <div className="smart-item-main">
@@ -55,26 +54,15 @@ function SmartPlaylistItem({ playlist }: { playlist: SmartPlaylistSummary }) {
         </span>
       </div>
       <div className="smart-item-actions">
-        {confirming ? (
-          <>
-            <button
-              type="button"
-              className="danger"
-              autoFocus
-              disabled={remove.isPending}
-              onClick={() => remove.mutate(playlist.id)}
-            >
-              Delete<span className="smart-visually-hidden"> {playlist.name}</span> for good
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" onClick={() => setConfirming(true)}>
-            Delete<span className="smart-visually-hidden"> {playlist.name}</span>
-          </button>
-        )}
+        <ConfirmButton
+          label={`Delete ${playlist.name}`}
+          question={`Delete “${playlist.name}”? Its tracks stay in your library.`}
+          confirmText="Delete smart playlist"
+          disabled={remove.isPending}
+          onConfirm={() => remove.mutate(playlist.id)}
+        >
+          Delete
+        </ConfirmButton>
       </div>
       <ErrorMessage error={remove.error} />
     </li>

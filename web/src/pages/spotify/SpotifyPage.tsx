@@ -7,7 +7,7 @@ import {
   type SpotifyConnection,
 } from '../../api/spotify';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { ConfirmButton } from '../playlists/ConfirmButton';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { SyncProgress } from './SyncProgress';
 import './spotify.css';
 
