@@ -34,6 +34,24 @@ describeEachEngine('Spotify login through a listening server', (t) => {
       status: 'connected',
       spotifyUserId: emulator.state.user.id,
     });
+    // a browser (asking for HTML) lands back on the app's Spotify page
+    const browser = await fetch(`${origin}/api/auth/spotify/login`, {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    const consent = await fetch(browser.headers.get('location')!, { redirect: 'manual' });
+    const back = await fetch(consent.headers.get('location')!, {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    expect(back.status).toBe(302);
+    expect(back.headers.get('location')).toBe('/spotify');
+    const replayed = await fetch(consent.headers.get('location')!, {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    expect(replayed.headers.get('location')).toMatch(/^\/spotify\?error=Unknown\+or\+expired/);
+
     const direct = await fetch(`${origin}/api/auth/spotify/login?redirect=false`);
     expect(await direct.json()).toEqual({ url: expect.stringMatching(/\/authorize\?/) });
   });

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Query, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -36,9 +36,28 @@ export class SpotifyAuthController {
   }
 
   @Get('callback')
-  @ApiOperation({ summary: 'Where Spotify sends you back: links the account' })
-  callback(@CurrentUser() user: AuthUser, @Query() q: CallbackQueryDto) {
-    return this.auth.completeLogin(user, q);
+  @ApiOperation({
+    summary: 'Where Spotify sends you back: links the account (a browser goes on to /spotify)',
+  })
+  async callback(
+    @CurrentUser() user: AuthUser,
+    @Query() q: CallbackQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!accept?.includes('text/html')) {
+      await reply.send(await this.auth.completeLogin(user, q));
+      return;
+    }
+    // a person in a browser: back to the app's Spotify page, with what went wrong if anything
+    const outcome = await this.auth.completeLogin(user, q).then(
+      () => '',
+      (error: unknown) => {
+        if (!(error instanceof ApiError)) throw error;
+        return `?${new URLSearchParams({ error: error.body.message }).toString()}`;
+      },
+    );
+    await reply.redirect(`/spotify${outcome}`, 302);
   }
 
   @Public()

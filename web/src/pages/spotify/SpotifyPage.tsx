@@ -1,3 +1,4 @@
+import { useSearchParams } from 'react-router';
 import { useEffect, useState } from 'react';
 import {
   syncRunning,
@@ -30,6 +31,7 @@ export function SpotifyPage() {
   return (
     <section className="spotify-page">
       <h1>Spotify</h1>
+      <ConnectionFailure />
       {status.isPending && <p className="status">Loading…</p>}
       <ErrorMessage error={status.error} />
       {status.data && (
@@ -45,6 +47,18 @@ export function SpotifyPage() {
         </>
       )}
     </section>
+  );
+}
+
+/** Why connecting failed, when Spotify's redirect came back with an error. */
+function ConnectionFailure() {
+  const [search] = useSearchParams();
+  const message = search.get('error');
+  if (!message) return null;
+  return (
+    <p className="error" role="alert">
+      Connecting Spotify did not work: {message}
+    </p>
   );
 }
 
