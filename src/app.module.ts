@@ -8,6 +8,7 @@ import { CommonModule } from './common/common.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './db/database.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import type { Database } from './db/database.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         SmartPlaylistsModule,
         SpotifyModule,
         GeneratorModule,
+        DemoModule,
         BenchModule,
         BackupModule,
         CliBridgeModule,

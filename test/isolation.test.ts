@@ -421,6 +421,7 @@ const NOT_LISTS: Record<string, string> = {
   'GET /api/auth/spotify/signin': 'a redirect to Spotify to sign in with it',
   'GET /api/auth/spotify/signin/callback': 'Spotify’s redirect back after signing in',
   'GET /api/auth/session': 'the caller’s own session',
+  'GET /api/demo': 'the caller’s own demo profile, read by user id alone',
   'GET /api/listenbrainz/1/validate-token': 'says whose the presented token is',
   'GET /api/admin/db':
     'the database’s figures for administrators: normalised statements, index use, table sizes',

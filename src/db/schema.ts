@@ -84,6 +84,8 @@ export interface AppUserTable {
   display_name: string | null;
   password_hash: string | null;
   is_admin: Defaulted<boolean>;
+  /** a demo profile: the user whose it is (POST /api/demo) */
+  demo_of: ColumnType<number | null, number | null | undefined, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

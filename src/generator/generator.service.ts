@@ -90,6 +90,26 @@ export class GeneratorService {
     return result;
   }
 
+  /**
+   * One user's library and history in a world of this scale (the demo
+   * profile): no other users, and no VACUUM, which would take longer than
+   * the data on a small database.
+   */
+  async fillUser(
+    userId: number,
+    scale: Scale,
+    seed: number,
+  ): Promise<{ libraryTracks: number; playsInserted: number }> {
+    const catalog = new Catalog(scale, seed);
+    const trackIds = await this.createCatalog(catalog, new Progress(scale));
+    const world = userWorld(catalog, 0, scale.heavy.tracks);
+    const plays = userPlays(catalog, world, 0, scale.heavy.plays);
+    await this.saveLibrary(userId, [...world.liked, ...plays.alsoSaved], trackIds);
+    const playsInserted = await this.recordPlays(userId, plays, trackIds, new Progress(scale));
+    await this.organise(userId, world, trackIds);
+    return { libraryTracks: await this.generated.libraryTracks([userId]), playsInserted };
+  }
+
   /** Catalog ids of the world's tracks, by world index. */
   private async createCatalog(catalog: Catalog, progress: Progress): Promise<Float64Array> {
     const { tracks, artists } = catalog.scale;

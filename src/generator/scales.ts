@@ -41,3 +41,15 @@ export const SCALES: Record<ScaleName, Scale> = {
 
 export const totalPlays = (scale: Scale) =>
   scale.heavy.plays + scale.others.users * scale.others.plays;
+
+/**
+ * The demo profile's world (POST /api/demo): a library to look around in,
+ * small enough to be made in a few seconds on PGlite. Not a CLI scale.
+ */
+export const DEMO_SCALE: Scale = {
+  name: 'S',
+  artists: 60,
+  tracks: 400,
+  heavy: { tracks: 300, plays: 3_000 },
+  others: { users: 0, tracks: 0, plays: 0 },
+};

@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { NavLink, Route, Routes } from 'react-router';
 import { useSession } from './api/session';
+import { DemoBanner } from './components/DemoBanner';
 import { SignOutButton } from './pages/account/SignOutButton';
 import { SignInPage } from './pages/account/SignInPage';
 import { PAGES } from './routes';
@@ -13,6 +14,7 @@ export function App() {
   if (!session.data.user) return <SignInPage />;
   return (
     <div className="shell">
+      <DemoBanner />
       <header className="topbar">
         <a className="brand" href="/">
           Spotlib

@@ -16,6 +16,7 @@ import { rollups } from './0015-rollups.js';
 import { smartPlaylists } from './0016-smart-playlists.js';
 import { spotify } from './0017-spotify.js';
 import { accounts } from './0018-accounts.js';
+import { demoProfile } from './0019-demo-profile.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -38,6 +39,7 @@ export const migrations: readonly Migration[] = [
   smartPlaylists,
   spotify,
   accounts,
+  demoProfile,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

@@ -21,14 +21,39 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** Where the demo profile being looked at is kept: per tab, so a reload stays in the demo. */
+export const DEMO_STORAGE_KEY = 'spotlib.demo';
+
+/** The demo profile's API token while the app shows demo data (api/demo.ts sets it). */
+function demoToken(): string | null {
+  const stored = sessionStorage.getItem(DEMO_STORAGE_KEY);
+  if (!stored) return null;
+  try {
+    return (JSON.parse(stored) as { token?: string }).token ?? null;
+  } catch {
+    return null;
+  }
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** One request to the API: JSON in and out, errors as ApiError. */
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/**
+ * One request to the API: JSON in and out, errors as ApiError. In the demo
+ * every request acts as the demo profile, unless `asOwner` (managing the
+ * demo itself is the signed-in user's business).
+ */
+export async function api<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  options: { asOwner?: boolean } = {},
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined && !(body instanceof FormData))
     headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const demo = options.asOwner ? null : demoToken();
+  if (demo) headers.authorization = `Bearer ${demo}`;
   const response = await fetch(`/api${path}`, {
     method,
     headers,

@@ -99,3 +99,12 @@ it('sets the half star under the pointer, and a click on the current value clear
   expect(slider().getAttribute('aria-valuetext')).toBe('Not rated');
   expect(onChange.mock.calls.map(([v]) => v)).toEqual([3.5, 5, null]);
 });
+
+it('steps from the last value given when keys come faster than renders', () => {
+  const given: (number | null)[] = [];
+  // the parent never re-renders with the new value: every press must still step on
+  render(<StarRating value={1} onChange={(v) => given.push(v)} label="Rating of Song" />);
+  const slider = screen.getByRole('slider', { name: 'Rating of Song' });
+  for (let i = 0; i < 3; i++) fireEvent.keyDown(slider, { key: 'ArrowRight' });
+  expect(given).toEqual([1.5, 2, 2.5]);
+});

@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import './StarRating.css';
 
 const MAX = 5;
@@ -60,12 +60,20 @@ function ratingAtPointer(event: MouseEvent<HTMLElement>): number {
 export function StarRating({ value, onChange, label }: StarRatingProps) {
   const [preview, setPreview] = useState<number | null>(null);
   const shown = preview ?? value ?? 0;
+  // Keys can come faster than the new value renders (a held arrow key): each
+  // press steps from the last value given, not from a value not drawn yet.
+  const latest = useRef(value);
+  useEffect(() => {
+    latest.current = value;
+  }, [value]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    const next = ratingAfterKey(event.key, value);
+    const next = ratingAfterKey(event.key, latest.current);
     if (next === undefined) return;
     event.preventDefault();
-    if (next !== value) onChange(next);
+    if (next === latest.current) return;
+    latest.current = next;
+    onChange(next);
   };
 
   const onClick = (event: MouseEvent<HTMLElement>) => {

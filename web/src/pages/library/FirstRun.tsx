@@ -1,4 +1,6 @@
 import { Link } from 'react-router';
+import { useActiveDemo, useEnterDemo } from '../../api/demo';
+import { ErrorMessage } from '../../components/ErrorMessage';
 
 /** An empty library: the ways to fill it. */
 export function FirstRun() {
@@ -22,14 +24,40 @@ export function FirstRun() {
           </h3>
           <p>Sync your saved tracks and playlists, and keep recording what you play.</p>
         </li>
-        <li>
-          <h3>Try demo data</h3>
-          <p>
-            Coming soon: a sample library in a separate demo profile, never mixed with yours and
-            removed in one click.
-          </p>
-        </li>
+        <TryDemo />
       </ol>
     </div>
+  );
+}
+
+/** The third way in: a sample library in a demo profile of its own. */
+function TryDemo() {
+  const inDemo = useActiveDemo() !== null;
+  const enter = useEnterDemo();
+  if (inDemo) return null;
+  return (
+    <li>
+      <h3>Try demo data</h3>
+      <p>
+        Look around a sample library and ten years of plays. It lives in a separate demo profile,
+        never mixed with yours, and one click removes it.
+      </p>
+      <button
+        type="button"
+        className="primary"
+        onClick={() => enter.mutate()}
+        disabled={enter.isPending}
+        aria-describedby={enter.isPending ? 'demo-progress' : undefined}
+      >
+        Try demo data
+      </button>
+      {enter.isPending && (
+        <span id="demo-progress" role="status">
+          {' '}
+          Making the demo library…
+        </span>
+      )}
+      <ErrorMessage error={enter.error} />
+    </li>
   );
 }
