@@ -35,7 +35,20 @@ function demoToken(): string | null {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who a request acts for: the CSRF token with a change made through the
+ * session cookie, and the demo profile's token while the app shows the demo.
+ * Every request to the API carries these (uploads too).
+ */
+export function authHeaders(method: Method, options: { asOwner?: boolean } = {}) {
+  const headers: Record<string, string> = {};
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const demo = options.asOwner ? null : demoToken();
+  if (demo) headers.authorization = `Bearer ${demo}`;
+  return headers;
+}
 
 /**
  * One request to the API: JSON in and out, errors as ApiError. In the demo
@@ -48,12 +61,9 @@ export async function api<T>(
   body?: unknown,
   options: { asOwner?: boolean } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = {};
+  const headers = authHeaders(method, options);
   if (body !== undefined && !(body instanceof FormData))
     headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const demo = options.asOwner ? null : demoToken();
-  if (demo) headers.authorization = `Bearer ${demo}`;
   const response = await fetch(`/api${path}`, {
     method,
     headers,

@@ -30,6 +30,11 @@ function write(demo: ActiveDemo | null): void {
   listeners.forEach((listener) => listener());
 }
 
+/** Forgets the demo this tab was showing (signing out: the next user must not inherit it). */
+export function forgetDemo(): void {
+  write(null);
+}
+
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

@@ -1,5 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, ApiError, type ErrorBody } from './client';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { api, ApiError, authHeaders, type ErrorBody } from './client';
 
 export type ImportFileKind = 'extended' | 'account_music' | 'account_podcast' | 'library';
 
@@ -36,14 +37,27 @@ export const importFinished = (status: ImportStatus) =>
 /** How often a running import is asked for its progress. */
 const POLL_MS = 1_000;
 
-/** An import's status, asked again every second until it has finished. */
+/**
+ * An import's status, asked again every second until it has finished. A
+ * completed import changed the library, its statistics, history, genres and
+ * smart playlists: every other cached answer is stale then.
+ */
 export function useImportStatus(id: number | null) {
-  return useQuery({
+  const client = useQueryClient();
+  const status = useQuery({
     queryKey: ['imports', id],
     queryFn: () => api<ImportStatus>('GET', `/imports/${id}`),
     enabled: id !== null,
     refetchInterval: (q) => (q.state.data && importFinished(q.state.data) ? false : POLL_MS),
   });
+  const completed = status.data?.status === 'completed';
+  useEffect(() => {
+    if (!completed) return;
+    void client.invalidateQueries({
+      predicate: (query) => query.queryKey[0] !== 'session' && query.queryKey[0] !== 'imports',
+    });
+  }, [completed, client]);
+  return status;
 }
 
 /**
@@ -52,7 +66,6 @@ export function useImportStatus(id: number | null) {
  */
 export function uploadImport(
   files: readonly File[],
-  csrfToken: string | null,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
 ): Promise<ImportStatus> {
@@ -62,7 +75,9 @@ export function uploadImport(
     const request = new XMLHttpRequest();
     request.open('POST', '/api/imports');
     request.responseType = 'json';
-    if (csrfToken) request.setRequestHeader('x-csrf-token', csrfToken);
+    for (const [name, value] of Object.entries(authHeaders('POST'))) {
+      request.setRequestHeader(name, value);
+    }
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };

@@ -111,6 +111,8 @@ export interface Move {
 export function useMoveEntry(id: number) {
   const client = useQueryClient();
   return useMutation({
+    // one move after another: each one's anchor is the order the one before made
+    scope: { id: `playlist-order-${id}` },
     mutationFn: ({ entryId, after }: Move) =>
       api<void>('PATCH', `/playlists/${id}/tracks/${entryId}`, { after }),
     onMutate: async (move) => {

@@ -77,7 +77,15 @@ export function useStartSync() {
 export function useConnectSpotify() {
   return useMutation({
     mutationFn: async () => {
-      const { url } = await api<{ url: string }>('GET', '/auth/spotify/login?redirect=false');
+      const { url } = await api<{ url: string }>(
+        'GET',
+        '/auth/spotify/login?redirect=false',
+        undefined,
+        {
+          // Spotify's redirect back carries the owner's session, never the demo's token
+          asOwner: true,
+        },
+      );
       window.location.assign(url);
     },
   });

@@ -167,6 +167,8 @@ export function useRateTrack() {
         track.rating === rating ? { ...track, rating: context.previous } : track,
       );
     },
+    // lists filtered or sorted by rating may no longer hold the track where they did
+    onSettled: () => client.invalidateQueries({ queryKey: TRACKS_KEY, refetchType: 'none' }),
   });
 }
 

@@ -2,7 +2,6 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { importFinished, uploadImport, useImportStatus } from '../../api/imports';
-import { useSession } from '../../api/session';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { DropZone } from './DropZone';
 import { ImportSummaryView } from './ImportSummaryView';
@@ -25,9 +24,8 @@ export function ImportPage() {
   const importId = Number(params.get('import')) || null;
   const [files, setFiles] = useState<File[]>([]);
   const [sent, setSent] = useState(0);
-  const csrfToken = useSession().data?.csrfToken ?? null;
   const upload = useMutation({
-    mutationFn: (chosen: File[]) => uploadImport(chosen, csrfToken, setSent),
+    mutationFn: (chosen: File[]) => uploadImport(chosen, setSent),
     onSuccess: (status) => {
       setFiles([]);
       setParams({ import: String(status.id) });
