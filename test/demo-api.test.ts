@@ -1,10 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { sql, type Kysely } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { ApiTokenService } from '../src/auth/api-token.service.js';
-import type { DB } from '../src/db/schema.js';
 import { useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
+import { rowsOwnedBy } from './support/owned-rows.js';
 import { newUser, newUserTrack } from './support/factories.js';
 
 interface Entered {
@@ -39,7 +38,7 @@ describeEachEngine('demo profile', (t) => {
     owner = await withToken('owner');
     other = await withToken('other');
     await newUserTrack(t.db, owner.id);
-    ownerRows = await rowsOwnedBy(t.db, owner.id);
+    ownerRows = await rowsOwnedBy(t.db, owner.id, ['last_used_at']);
   });
 
   it('has none at first', async () => {
@@ -83,7 +82,7 @@ describeEachEngine('demo profile', (t) => {
       headers: { authorization: `Bearer ${demo.token}` },
     });
     expect(tracks.json<{ items: unknown[] }>().items).toHaveLength(5);
-    expect(await rowsOwnedBy(t.db, owner.id)).toEqual(ownerRows);
+    expect(await rowsOwnedBy(t.db, owner.id, ['last_used_at'])).toEqual(ownerRows);
     expect(JSON.parse((await call(owner.token, 'GET')).body)).toEqual({
       demo: { username: demo.username, tracks: demo.tracks, plays: demo.plays },
     });
@@ -109,39 +108,18 @@ describeEachEngine('demo profile', (t) => {
     expect(answer.status, answer.body).toBe(404);
     // the demo user cannot remove itself either: it has no demo profile
     expect((await call(demo.token, 'DELETE')).status).toBe(404);
-    expect(Object.keys(await rowsOwnedBy(t.db, demoUserId))).toContain('play_history');
+    expect(Object.keys(await rowsOwnedBy(t.db, demoUserId, ['last_used_at']))).toContain(
+      'play_history',
+    );
   });
 
   it('removes every row of the demo user and nothing of the owner’s', async () => {
     const answer = await call(owner.token, 'DELETE');
     expect(answer.status, answer.body).toBe(204);
-    expect(await rowsOwnedBy(t.db, demoUserId)).toEqual({});
-    expect(await rowsOwnedBy(t.db, owner.id)).toEqual(ownerRows);
+    expect(await rowsOwnedBy(t.db, demoUserId, ['last_used_at'])).toEqual({});
+    expect(await rowsOwnedBy(t.db, owner.id, ['last_used_at'])).toEqual(ownerRows);
     expect(JSON.parse((await call(owner.token, 'GET')).body)).toEqual({ demo: null });
     expect((await call(demo.token, 'GET')).status).toBe(401);
     expect((await call(owner.token, 'DELETE')).status).toBe(404);
   });
 });
-
-/**
- * Every row that names this user, in every table with a user_id column
- * (partitions through their parents; a token's last use aside), and the user itself.
- */
-async function rowsOwnedBy(db: Kysely<DB>, userId: number): Promise<Record<string, string[]>> {
-  const { rows: tables } = await sql<{ name: string }>`
-    SELECT DISTINCT c.table_name AS name FROM information_schema.columns c
-    JOIN pg_class r ON r.oid = format('%I.%I', c.table_schema, c.table_name)::regclass
-    WHERE c.table_schema = 'public' AND c.column_name = 'user_id'
-      AND r.relkind IN ('r', 'p') AND NOT r.relispartition
-    ORDER BY 1`.execute(db);
-  const selects = tables.map(
-    ({ name }) =>
-      sql`SELECT ${name}::text AS tbl, (to_jsonb(x) - 'last_used_at')::text AS row FROM ${sql.table(name)} x WHERE x.user_id = ${userId}`,
-  );
-  selects.push(sql`SELECT 'app_user', to_jsonb(u)::text FROM app_user u WHERE u.id = ${userId}`);
-  const { rows } = await sql<{ tbl: string; row: string }>`
-    ${sql.join(selects, sql` UNION ALL `)} ORDER BY 1, 2`.execute(db);
-  const byTable: Record<string, string[]> = {};
-  for (const { tbl, row } of rows) (byTable[tbl] ??= []).push(row);
-  return byTable;
-}

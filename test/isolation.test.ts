@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ApiTokenService } from '../src/auth/api-token.service.js';
 import type { DB } from '../src/db/schema.js';
@@ -11,6 +11,7 @@ import type { ImportStatus } from '../src/imports/imports.service.js';
 import type { TrackItem } from '../src/library/track-list.repository.js';
 import { useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
+import { rowsOwnedBy } from './support/owned-rows.js';
 import { newUser } from './support/factories.js';
 
 /**
@@ -762,29 +763,6 @@ async function importHistory(user: Person, file: Buffer): Promise<number> {
     await sleep(50);
   }
   throw new Error(`import ${id} did not finish`);
-}
-
-/**
- * Every row the user owns, by table: each table with a user_id column
- * (partitions aside: their parents read them) and the user's own row.
- */
-async function rowsOwnedBy(db: Kysely<DB>, userId: number): Promise<Record<string, string[]>> {
-  const { rows: tables } = await sql<{ name: string }>`
-    SELECT DISTINCT c.table_name AS name FROM information_schema.columns c
-    JOIN pg_class r ON r.oid = format('%I.%I', c.table_schema, c.table_name)::regclass
-    WHERE c.table_schema = 'public' AND c.column_name = 'user_id'
-      AND r.relkind IN ('r', 'p') AND NOT r.relispartition
-    ORDER BY 1`.execute(db);
-  const selects = tables.map(
-    ({ name }) =>
-      sql`SELECT ${name}::text AS tbl, to_jsonb(x)::text AS row FROM ${sql.table(name)} x WHERE x.user_id = ${userId}`,
-  );
-  selects.push(sql`SELECT 'app_user', to_jsonb(u)::text FROM app_user u WHERE u.id = ${userId}`);
-  const { rows } = await sql<{ tbl: string; row: string }>`
-    ${sql.join(selects, sql` UNION ALL `)} ORDER BY 1, 2`.execute(db);
-  const byTable: Record<string, string[]> = {};
-  for (const { tbl, row } of rows) (byTable[tbl] ??= []).push(row);
-  return byTable;
 }
 
 async function userTrackIds(db: Kysely<DB>, userId: number): Promise<number[]> {
