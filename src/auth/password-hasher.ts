@@ -1,5 +1,6 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { sameSecret } from '../common/same-secret.js';
 
 /**
  * scrypt with 2^15 × 8 × 128 bytes = 32 MiB per hash (OWASP's minimum for
@@ -34,7 +35,7 @@ export class PasswordHasher {
       return false;
     }
     const key = await derive(password, parsed.salt, parsed.cost);
-    return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
+    return sameSecret(key, parsed.key);
   }
 }
 

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../common/same-secret.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const SESSION_COOKIE = 'spotlib_session';
@@ -58,7 +58,5 @@ export function takeSignInCookie(
 ): boolean {
   const started = request.cookies[SIGN_IN_COOKIE];
   reply.clearCookie(SIGN_IN_COOKIE, cookieOptions(request, SIGN_IN_PATH));
-  if (!started) return false;
-  const [a, b] = [Buffer.from(started), Buffer.from(state)];
-  return a.length === b.length && timingSafeEqual(a, b);
+  return !!started && sameSecret(started, state);
 }

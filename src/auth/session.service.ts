@@ -1,6 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors/http-error.filter.js';
+import { sameSecret } from '../common/same-secret.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -83,10 +84,7 @@ export class SessionService {
   }
 
   acceptsCsrf(sessionToken: string, given: string | undefined): boolean {
-    if (!given) return false;
-    const expected = Buffer.from(this.csrfToken(sessionToken));
-    const candidate = Buffer.from(given);
-    return candidate.length === expected.length && timingSafeEqual(candidate, expected);
+    return !!given && sameSecret(given, this.csrfToken(sessionToken));
   }
 }
 

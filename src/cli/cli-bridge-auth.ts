@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { sameSecret } from '../common/same-secret.js';
 
 /** The secret the server published in its data folder; unset, the bridge is closed. */
 @Injectable()
@@ -11,8 +11,6 @@ export class CliBridgeAuth {
   }
 
   accepts(given: string | undefined): boolean {
-    if (!this.token || !given) return false;
-    const candidate = Buffer.from(given);
-    return candidate.length === this.token.length && timingSafeEqual(candidate, this.token);
+    return !!this.token && !!given && sameSecret(given, this.token);
   }
 }

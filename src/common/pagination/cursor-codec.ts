@@ -1,6 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { z } from 'zod';
 import { ApiError } from '../errors/http-error.filter.js';
+import { sameSecret } from '../same-secret.js';
 
 /**
  * What a cursor is bound to: the query and every parameter that shapes its
@@ -39,7 +40,7 @@ export class CursorCodec {
     const payload = Buffer.from(encodedPayload, 'base64url');
     const mac = Buffer.from(encodedMac, 'base64url');
     const expected = this.mac(payload);
-    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) {
+    if (!sameSecret(mac, expected)) {
       throw new InvalidCursorError('it was altered or made by another server');
     }
     const { b, p } = JSON.parse(payload.toString('utf8')) as { b?: unknown; p?: unknown };
