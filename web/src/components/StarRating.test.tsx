@@ -108,3 +108,20 @@ it('steps from the last value given when keys come faster than renders', () => {
   for (let i = 0; i < 3; i++) fireEvent.keyDown(slider, { key: 'ArrowRight' });
   expect(given).toEqual([1.5, 2, 2.5]);
 });
+
+it('keeps stepping when the values given come back late, one by one', () => {
+  const given: (number | null)[] = [];
+  const { rerender } = render(
+    <StarRating value={1} onChange={(v) => given.push(v)} label="Rating of Song" />,
+  );
+  const slider = screen.getByRole('slider', { name: 'Rating of Song' });
+  for (let i = 0; i < 3; i++) fireEvent.keyDown(slider, { key: 'ArrowRight' });
+  // the parent catches up with the first value only now: the next press still steps from 2.5
+  rerender(<StarRating value={1.5} onChange={(v) => given.push(v)} label="Rating of Song" />);
+  fireEvent.keyDown(slider, { key: 'ArrowRight' });
+  expect(given).toEqual([1.5, 2, 2.5, 3]);
+  // a value that is not one given (a refused rating rolled back) is the value from then on
+  rerender(<StarRating value={1} onChange={(v) => given.push(v)} label="Rating of Song" />);
+  fireEvent.keyDown(slider, { key: 'ArrowRight' });
+  expect(given.at(-1)).toBe(1.5);
+});

@@ -62,9 +62,17 @@ export function StarRating({ value, onChange, label }: StarRatingProps) {
   const shown = preview ?? value ?? 0;
   // Keys can come faster than the new value renders (a held arrow key): each
   // press steps from the last value given, not from a value not drawn yet.
+  // Values come back in the order given (or some skipped): one of ours moves
+  // nothing; any other (a rollback, another tab) is the value from then on.
   const latest = useRef(value);
+  const given = useRef<(number | null)[]>([]);
   useEffect(() => {
-    latest.current = value;
+    const ours = given.current.indexOf(value);
+    if (ours >= 0) given.current.splice(0, ours + 1);
+    else {
+      given.current = [];
+      latest.current = value;
+    }
   }, [value]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
@@ -73,6 +81,7 @@ export function StarRating({ value, onChange, label }: StarRatingProps) {
     event.preventDefault();
     if (next === latest.current) return;
     latest.current = next;
+    given.current.push(next);
     onChange(next);
   };
 
