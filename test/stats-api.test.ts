@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalUserService } from '../src/auth/local-user.service.js';
 import { CatalogService } from '../src/catalog/catalog.service.js';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
+import { SpotifyCatalogRepository } from '../src/spotify/spotify-catalog.repository.js';
 import { StatsAuditService } from '../src/stats/stats-audit.service.js';
 import { useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
@@ -103,14 +104,12 @@ describeEachEngine('listening statistics', (t) => {
       ids[name] = rows.find((r) => r.spotify_id === TRACKS[name].spotifyId)!.id;
     const artistOf = (name: Name) =>
       rows.find((r) => r.spotify_id === TRACKS[name].spotifyId)!.artist_id;
-    await sql`INSERT INTO genre (name, sort_name) SELECT n, n FROM unnest(ARRAY['trip hop', 'bristol sound', 'post-rock']) n`.execute(
-      t.db,
-    );
-    await sql`INSERT INTO artist_genre (artist_id, genre_id, source)
-      SELECT a, g.id, 'spotify' FROM (VALUES
-        (${artistOf('teardrop')}::bigint, 'trip hop'), (${artistOf('roads')}::bigint, 'trip hop'),
-        (${artistOf('roads')}::bigint, 'bristol sound'), (${artistOf('hoppipolla')}::bigint, 'post-rock')
-      ) AS v(a, name) JOIN genre g ON g.name = v.name`.execute(t.db);
+    // Spotify's genres arrive after the plays, as a sync brings them
+    await server.app.get(SpotifyCatalogRepository).applyArtistDetails([
+      { artistId: artistOf('teardrop'), imageUrl: null, genres: ['trip hop'] },
+      { artistId: artistOf('roads'), imageUrl: null, genres: ['trip hop', 'bristol sound'] },
+      { artistId: artistOf('hoppipolla'), imageUrl: null, genres: ['post-rock'] },
+    ]);
     const tag = async (name: string, tracks: Name[]) => {
       const created = await server.app.inject({
         method: 'POST',

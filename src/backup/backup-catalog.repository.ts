@@ -3,6 +3,7 @@ import { Kysely, sql } from 'kysely';
 import { numberArray, textArray } from '../db/array-literal.js';
 import type { DB, GenreSource } from '../db/schema.js';
 import { sortKey } from '../db/sort-key.js';
+import { nextGenresVersion, stampGenreChanges } from '../stats/label-stats.js';
 
 /** What an archive says about a catalog track beyond what resolving it by name or id sets. */
 export interface TrackFactsToFill {
@@ -108,6 +109,7 @@ export class BackupCatalogRepository {
     if (artists.length === 0) return;
     const ids = numberArray(artists.map((a) => a.artistId));
     await this.db.transaction().execute(async (trx) => {
+      const version = await nextGenresVersion(trx);
       const given = sql`unnest(${ids}::bigint[], ${textArray(artists.map((a) => a.spotifyId))}::text[],
         ${textArray(artists.map((a) => a.imageUrl))}::text[]) AS n(id, spotify_id, image_url)`;
       await sql`
@@ -126,7 +128,7 @@ export class BackupCatalogRepository {
       await sql`INSERT INTO genre (name, sort_name)
         SELECT * FROM unnest(${textArray(names)}::text[], ${textArray(names.map(sortKey))}::text[])
         ON CONFLICT (name) DO NOTHING`.execute(trx);
-      await sql`
+      const { rows: added } = await sql<{ artist_id: number }>`
         INSERT INTO artist_genre (artist_id, genre_id, source)
         SELECT n.artist_id, g.id, n.source::genre_source
         FROM unnest(${numberArray(pairs.map((p) => p.artistId))}::bigint[],
@@ -135,7 +137,13 @@ export class BackupCatalogRepository {
         JOIN genre g ON g.name = n.name
         WHERE NOT EXISTS (SELECT 1 FROM artist_genre x WHERE x.artist_id = n.artist_id)
         ORDER BY 1, 2
-        ON CONFLICT DO NOTHING`.execute(trx);
+        ON CONFLICT DO NOTHING
+        RETURNING artist_id`.execute(trx);
+      await stampGenreChanges(
+        trx,
+        version,
+        added.map((r) => r.artist_id),
+      );
     });
   }
 }

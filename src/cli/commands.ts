@@ -11,6 +11,7 @@ import { SchemaService } from '../db/schema.service.js';
 import { SmartPlaylistsService } from '../smart-playlists/smart-playlists.service.js';
 import { PlaylistPushService } from '../spotify/push/playlist-push.service.js';
 import { SyncService } from '../spotify/sync/sync.service.js';
+import { RollupsRebuilder } from '../stats/rollups-rebuilder.service.js';
 import { StatsAuditService } from '../stats/stats-audit.service.js';
 import { defineCommand, type CliCommand } from './command.js';
 
@@ -67,8 +68,18 @@ export const commands: Record<string, CliCommand> = {
   }),
   'stats.rebuild': defineCommand({
     description: 'Rewrite aggregates and rollups from history (all users, or --user)',
-    args: z.object({}),
-    run: (ctx) => ctx.get(StatsAuditService).rebuild(ctx.userId),
+    options: [
+      {
+        name: 'stale',
+        flags: '--stale',
+        description: 'only what awaits a rebuild (after an upgrade or a time zone change)',
+      },
+    ],
+    args: z.object({ stale: z.literal(true).optional() }),
+    run: async (ctx, args) =>
+      args.stale
+        ? { users: await ctx.get(RollupsRebuilder).rebuildStale(), repaired: 0 }
+        : ctx.get(StatsAuditService).rebuild(ctx.userId),
     render: (r) =>
       `Rebuilt the aggregates and rollups of ${r.users} users (${r.repaired} rows had drifted)`,
   }),

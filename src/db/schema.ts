@@ -143,6 +143,8 @@ export interface ArtistTable {
   image_url: string | null;
   /** when Spotify's artist details (genres, image) were last read */
   details_fetched_at: Timestamp | null;
+  /** catalog_state.genres_version of the last change to its catalog genres (0: none since) */
+  genres_version: Defaulted<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -209,6 +211,29 @@ export interface UserRollupStateTable {
   time_zone: string;
   ready: Defaulted<boolean>;
   built_at: Date | null;
+  /** the catalog genres version the user's tag and genre stats hold for; null: awaiting a build */
+  label_stats_version: number | null;
+}
+
+/** All-time plays and time of one tag (user_tag_stats) or genre (user_genre_stats). */
+interface LabelStats {
+  user_id: number;
+  play_count: Defaulted<number>;
+  ms_played: Defaulted<number>;
+}
+
+export interface UserTagStatsTable extends LabelStats {
+  tag_id: number;
+}
+
+export interface UserGenreStatsTable extends LabelStats {
+  genre_id: number;
+}
+
+/** One row: what the whole catalog shares, such as the version of its genres. */
+export interface CatalogStateTable {
+  singleton: Defaulted<boolean>;
+  genres_version: Defaulted<number>;
 }
 
 export interface UserHourRollupTable {
@@ -460,6 +485,9 @@ export interface DB {
   artist_genre: ArtistGenreTable;
   user_artist_genre: UserArtistGenreTable;
   user_rollup_state: UserRollupStateTable;
+  user_tag_stats: UserTagStatsTable;
+  user_genre_stats: UserGenreStatsTable;
+  catalog_state: CatalogStateTable;
   user_hour_rollup: UserHourRollupTable;
   user_artist_month: UserArtistMonthTable;
   user_album_month: UserAlbumMonthTable;

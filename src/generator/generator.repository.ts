@@ -4,6 +4,8 @@ import { Kysely, sql } from 'kysely';
 import { numberArray, textArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { nameKey, sortKey } from '../db/sort-key.js';
+import { lockUserWrites } from '../db/user-write-lock.js';
+import { nextGenresVersion, recountTagStats, stampGenreChanges } from '../stats/label-stats.js';
 
 /**
  * The generator's set-based writes for what no product path writes in bulk
@@ -39,11 +41,20 @@ export class GeneratorRepository {
 
   async addArtistGenres(pairs: { artistId: number; genreId: number }[]) {
     if (pairs.length === 0) return;
-    await sql`
-      INSERT INTO artist_genre (artist_id, genre_id, source)
-      SELECT a, g, 'spotify' FROM unnest(${numberArray(pairs.map((p) => p.artistId))}::bigint[],
-        ${numberArray(pairs.map((p) => p.genreId))}::bigint[]) AS n(a, g)
-      ON CONFLICT DO NOTHING`.execute(this.db);
+    await this.db.transaction().execute(async (trx) => {
+      const version = await nextGenresVersion(trx);
+      const { rows } = await sql<{ artist_id: number }>`
+        INSERT INTO artist_genre (artist_id, genre_id, source)
+        SELECT a, g, 'spotify' FROM unnest(${numberArray(pairs.map((p) => p.artistId))}::bigint[],
+          ${numberArray(pairs.map((p) => p.genreId))}::bigint[]) AS n(a, g)
+        ON CONFLICT DO NOTHING
+        RETURNING artist_id`.execute(trx);
+      await stampGenreChanges(
+        trx,
+        version,
+        rows.map((r) => r.artist_id),
+      );
+    });
   }
 
   async rate(userId: number, ratings: { trackId: number; rating: number }[]) {
@@ -57,6 +68,7 @@ export class GeneratorRepository {
 
   async tag(userId: number, tag: { name: string; color: string; trackIds: number[] }) {
     await this.db.transaction().execute(async (trx) => {
+      await lockUserWrites(trx, userId);
       const key = nameKey(tag.name);
       await trx
         .insertInto('tag')
@@ -76,6 +88,13 @@ export class GeneratorRepository {
         JOIN user_track ut ON ut.user_id = ${userId} AND ut.track_id = n.track_id
         WHERE t.user_id = ${userId} AND t.name_key = ${key}
         ON CONFLICT DO NOTHING`.execute(trx);
+      const { id } = await trx
+        .selectFrom('tag')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('name_key', '=', key)
+        .executeTakeFirstOrThrow();
+      await recountTagStats(trx, userId, [id]);
     });
   }
 

@@ -3,6 +3,8 @@ import { Kysely, sql } from 'kysely';
 import { booleanArray, textArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { sortKey } from '../db/sort-key.js';
+import { lockUserWrites } from '../db/user-write-lock.js';
+import { recountGenreStats } from '../stats/label-stats.js';
 import { genresOfArtist } from './user-artist-genres.js';
 
 export interface ArtistGenre {
@@ -36,7 +38,8 @@ export class GenresRepository {
   }
 
   /**
-   * Records the user's adds and removals on an artist, in one transaction.
+   * Records the user's adds and removals on an artist, in one transaction
+   * that recounts those genres' play figures under the user's write lock.
    * New genre names join the shared genre list (a name alone says nothing
    * about anyone); which artists carry them stays the user's.
    */
@@ -44,6 +47,7 @@ export class GenresRepository {
     const names = [...change.add, ...change.remove];
     const assigned = names.map((_, i) => i < change.add.length);
     await this.db.transaction().execute(async (tx) => {
+      await lockUserWrites(tx, userId);
       if (change.add.length) {
         await sql`INSERT INTO genre (name, sort_name)
           SELECT * FROM unnest(${textArray(change.add)}::text[], ${textArray(change.add.map(sortKey))}::text[])
@@ -56,6 +60,13 @@ export class GenresRepository {
         JOIN genre ge ON ge.name = n.name
         ON CONFLICT (user_id, artist_id, genre_id)
           DO UPDATE SET assigned = excluded.assigned, created_at = now()`.execute(tx);
+      const { rows } = await sql<{ id: number }>`
+        SELECT id FROM genre WHERE name = ANY(${textArray(names)}::text[])`.execute(tx);
+      await recountGenreStats(
+        tx,
+        userId,
+        rows.map((r) => r.id),
+      );
     });
   }
 }

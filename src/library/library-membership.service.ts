@@ -4,6 +4,7 @@ import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { AggregatesRepository, recomputeGroupsOf } from '../stats/aggregates.repository.js';
+import { recountTagStats, tagsOfTracks } from '../stats/label-stats.js';
 import { RollupsRepository } from '../stats/rollups.repository.js';
 import { LibraryRepository, type TrackToAdd } from './library.repository.js';
 
@@ -82,6 +83,7 @@ export class LibraryMembershipService {
     return this.db.transaction().execute(async (trx) => {
       await this.history.lockForRecording(trx, userId);
       const zone = await this.rollups.zoneForRecording(trx, userId);
+      const tags = await tagsOfTracks(trx, userId, userTrackIds);
       await this.history.deletePlaysOf(trx, userId, userTrackIds, zone);
       const { rows } = await sql<{ track_id: number }>`
         DELETE FROM user_track WHERE user_id = ${userId} AND id = ANY(${userTrackIds}::bigint[])
@@ -91,6 +93,7 @@ export class LibraryMembershipService {
         userId,
         rows.map((r) => r.track_id),
       );
+      await recountTagStats(trx, userId, tags);
       return { removed: rows.length };
     });
   }

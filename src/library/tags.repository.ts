@@ -5,6 +5,8 @@ import { idsNotOwned } from '../db/owned-ids.js';
 import type { DB } from '../db/schema.js';
 import { sortKey } from '../db/sort-key.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
+import { lockUserWrites } from '../db/user-write-lock.js';
+import { recountTagStats } from '../stats/label-stats.js';
 
 export interface TagRow {
   id: number;
@@ -108,25 +110,32 @@ export class TagsRepository {
     return idsNotOwned(this.db, 'tag', userId, ids);
   }
 
-  /** Tags every track with every tag; returns the pairs that were new. */
-  async tagTracks(userId: number, tagIds: number[], trackIds: number[]): Promise<number> {
-    if (tagIds.length === 0 || trackIds.length === 0) return 0;
-    const result = await sql`
-      INSERT INTO track_tag (user_id, user_track_id, tag_id)
-      SELECT ${userId}, t, g FROM unnest(${numberArray(trackIds)}::bigint[]) t,
-        unnest(${numberArray(tagIds)}::bigint[]) g
-      ON CONFLICT DO NOTHING`.execute(this.db);
-    return Number(result.numAffectedRows ?? 0);
-  }
-
-  async untagTracks(userId: number, tagIds: number[], trackIds: number[]): Promise<number> {
-    if (tagIds.length === 0 || trackIds.length === 0) return 0;
-    const result = await this.db
-      .deleteFrom('track_tag')
-      .where('user_id', '=', userId)
-      .where(sql<boolean>`tag_id = ANY(${numberArray(tagIds)}::bigint[])`)
-      .where(sql<boolean>`user_track_id = ANY(${numberArray(trackIds)}::bigint[])`)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /**
+   * Adds (pairs that were new) and removes tags on tracks in one
+   * transaction, the tags' play figures recounted under the user's write
+   * lock so plays recorded meanwhile count once.
+   */
+  async changeTrackTags(
+    userId: number,
+    change: { trackIds: number[]; add: number[]; remove: number[] },
+  ): Promise<{ added: number; removed: number }> {
+    const { trackIds, add, remove } = change;
+    if (trackIds.length === 0 || add.length + remove.length === 0) return { added: 0, removed: 0 };
+    return this.db.transaction().execute(async (trx) => {
+      await lockUserWrites(trx, userId);
+      const added = await sql`
+        INSERT INTO track_tag (user_id, user_track_id, tag_id)
+        SELECT ${userId}, t, g FROM unnest(${numberArray(trackIds)}::bigint[]) t,
+          unnest(${numberArray(add)}::bigint[]) g
+        ON CONFLICT DO NOTHING`.execute(trx);
+      const removed = await trx
+        .deleteFrom('track_tag')
+        .where('user_id', '=', userId)
+        .where(sql<boolean>`tag_id = ANY(${numberArray(remove)}::bigint[])`)
+        .where(sql<boolean>`user_track_id = ANY(${numberArray(trackIds)}::bigint[])`)
+        .executeTakeFirst();
+      await recountTagStats(trx, userId, [...add, ...remove]);
+      return { added: Number(added.numAffectedRows ?? 0), removed: Number(removed.numDeletedRows) };
+    });
   }
 }

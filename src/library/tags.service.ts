@@ -56,8 +56,6 @@ export class TagsService {
     if (missingTags.length) throw notFound(`tag ${missingTags.join(', ')}`);
     const missingTracks = await this.library.missingTracks(user.id, change.trackIds);
     if (missingTracks.length) throw notFound(`track ${missingTracks.join(', ')}`);
-    const added = await this.tags.tagTracks(user.id, change.add, change.trackIds);
-    const removed = await this.tags.untagTracks(user.id, change.remove, change.trackIds);
-    return { added, removed };
+    return this.tags.changeTrackTags(user.id, change);
   }
 }

@@ -5,6 +5,7 @@ import type { DB } from '../db/schema.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
 import { AggregatesRepository, recomputeGroupsOf } from '../stats/aggregates.repository.js';
+import { recountTagStats, tagsOfTracks } from '../stats/label-stats.js';
 import { RollupsRepository } from '../stats/rollups.repository.js';
 import { LibraryRepository } from './library.repository.js';
 
@@ -97,6 +98,7 @@ export class TrackMergeService {
     );
     await this.moveLibraryRow(trx, userId, from, into!.userTrackId);
     await recomputeGroupsOf(trx, userId, [fromTrackId, intoTrackId]);
+    await recountTagStats(trx, userId, await tagsOfTracks(trx, userId, [into!.userTrackId]));
     return recorded;
   }
 

@@ -3,6 +3,7 @@ import { Kysely, sql } from 'kysely';
 import { numberArray, textArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { sortKey } from '../db/sort-key.js';
+import { nextGenresVersion, stampGenreChanges } from '../stats/label-stats.js';
 
 /** What Spotify says about a catalog track beyond its name, artist and album. */
 export interface TrackDetails {
@@ -112,27 +113,35 @@ export class SpotifyCatalogRepository {
     const pairs = known.flatMap((d) => d.genres!.map((name) => ({ artistId: d.artistId, name })));
     const names = [...new Set(pairs.map((p) => p.name))].sort();
     await this.db.transaction().execute(async (trx) => {
+      const version = await nextGenresVersion(trx);
       if (names.length > 0) {
         await sql`INSERT INTO genre (name, sort_name)
           SELECT * FROM unnest(${textArray(names)}::text[], ${textArray(names.map(sortKey))}::text[])
           ON CONFLICT (name) DO NOTHING`.execute(trx);
       }
-      await sql`
+      const { rows: dropped } = await sql<{ artist_id: number }>`
         DELETE FROM artist_genre ag
         WHERE ag.source = 'spotify' AND ag.artist_id = ANY(${numberArray(known.map((d) => d.artistId))}::bigint[])
           AND NOT EXISTS (
             SELECT 1 FROM unnest(${numberArray(pairs.map((p) => p.artistId))}::bigint[], ${textArray(pairs.map((p) => p.name))}::text[])
               AS n(artist_id, name)
             JOIN genre g ON g.name = n.name
-            WHERE n.artist_id = ag.artist_id AND g.id = ag.genre_id)`.execute(trx);
-      await sql`
+            WHERE n.artist_id = ag.artist_id AND g.id = ag.genre_id)
+        RETURNING ag.artist_id`.execute(trx);
+      const { rows: added } = await sql<{ artist_id: number }>`
         INSERT INTO artist_genre (artist_id, genre_id, source)
         SELECT n.artist_id, g.id, 'spotify'
         FROM unnest(${numberArray(pairs.map((p) => p.artistId))}::bigint[], ${textArray(pairs.map((p) => p.name))}::text[])
           AS n(artist_id, name)
         JOIN genre g ON g.name = n.name
         ORDER BY 1, 2
-        ON CONFLICT (artist_id, genre_id) DO NOTHING`.execute(trx);
+        ON CONFLICT (artist_id, genre_id) DO NOTHING
+        RETURNING artist_id`.execute(trx);
+      await stampGenreChanges(
+        trx,
+        version,
+        [...dropped, ...added].map((r) => r.artist_id),
+      );
       await sql`
         UPDATE artist a SET image_url = coalesce(n.image_url, a.image_url), details_fetched_at = now(), updated_at = now()
         FROM unnest(${numberArray(details.map((d) => d.artistId))}::bigint[], ${textArray(details.map((d) => d.imageUrl))}::text[])

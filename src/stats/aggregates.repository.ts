@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.js';
 import { numberArray } from '../db/array-literal.js';
 import { fromEpochMs } from '../db/epoch-ms.js';
 import type { PlayDelta } from '../history/history.repository.js';
+import { addToGenreStats, addToTagStats, recountGenreStatsOfArtists } from './label-stats.js';
 
 /** The per-user aggregates keyed on a track's primary artist and on its album. */
 export const GROUP_AGGREGATES = [
@@ -12,9 +13,10 @@ export const GROUP_AGGREGATES = [
 ] as const;
 
 /**
- * Counters that follow plays (user_track_stats, user_artist, user_album) and
- * library membership (track_count), changed in the transaction that changes
- * what they count, from the rows that transaction actually wrote.
+ * Counters that follow plays (user_track_stats, user_artist, user_album,
+ * user_tag_stats, user_genre_stats) and library membership (track_count),
+ * changed in the transaction that changes what they count, from the rows
+ * that transaction actually wrote.
  */
 @Injectable()
 export class AggregatesRepository {
@@ -50,7 +52,9 @@ export class AggregatesRepository {
         SELECT d.plays, d.ms, d.last, t.artist_id, t.album_id FROM d
         JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = d.user_track_id
         JOIN track t ON t.id = ut.track_id
-      ), artists AS (${groupDelta('user_artist', 'artist_id')})
+      ), artists AS (${groupDelta('user_artist', 'artist_id')}),
+      tags AS (${addToTagStats(userId, sql`d`)}),
+      genres AS (${addToGenreStats(userId, sql`keyed`)})
       ${groupDelta('user_album', 'album_id')}`.execute(trx);
   }
 
@@ -76,8 +80,9 @@ export class AggregatesRepository {
 
 /**
  * Recomputes the user's artist and album rows for the given catalog tracks'
- * artists and albums from the user's track counters: after tracks left the
- * library (their plays go with them) or a track got its album.
+ * artists and albums from the user's track counters, and the figures of the
+ * artists' genres: after tracks left the library (their plays go with them)
+ * or a track got its album.
  */
 export async function recomputeGroupsOf(
   trx: Transaction<DB>,
@@ -106,4 +111,12 @@ export async function recomputeGroupsOf(
         play_count = excluded.play_count, ms_played = excluded.ms_played,
         last_played_at = excluded.last_played_at`.execute(trx);
   }
+  const { rows } = await sql<{ artist_id: number }>`
+    SELECT DISTINCT artist_id FROM track
+    WHERE id = ANY(${trackIds}::bigint[]) AND artist_id IS NOT NULL`.execute(trx);
+  await recountGenreStatsOfArtists(
+    trx,
+    userId,
+    rows.map((r) => r.artist_id),
+  );
 }

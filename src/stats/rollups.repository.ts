@@ -4,6 +4,7 @@ import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { lockUserWrites } from '../db/user-write-lock.js';
 import type { DriftRow } from './aggregates-audit.repository.js';
+import { rebuildLabelStats } from './label-stats.js';
 
 export interface RollupState {
   /** the zone the rollups are keyed in */
@@ -95,18 +96,21 @@ export class RollupsRepository {
    * The zone to key a change of plays in, under the user's recording lock;
    * null while the rollups await a rebuild (which recounts everything, so
    * keeping them meanwhile would be wasted work). A user seen for the first
-   * time gets rollups in their zone, usable at once when they have no plays.
+   * time gets rollups in their zone, usable at once when they have no plays
+   * (as are their tag and genre figures then).
    */
   async zoneForRecording(trx: Transaction<DB>, userId: number): Promise<string | null> {
     const state = await this.state(userId, trx);
     if (state) return state.ready ? state.timeZone : null;
     const { rows } = await sql<{ time_zone: string; ready: boolean }>`
-      INSERT INTO user_rollup_state (user_id, time_zone, ready, built_at)
-      SELECT s.user_id, s.time_zone,
-        NOT EXISTS (SELECT 1 FROM play_history WHERE user_id = ${userId})
-          AND NOT EXISTS (SELECT 1 FROM play_history_archive WHERE user_id = ${userId}),
-        now()
-      FROM user_settings s WHERE s.user_id = ${userId}
+      WITH fresh AS (
+        SELECT NOT EXISTS (SELECT 1 FROM play_history WHERE user_id = ${userId})
+          AND NOT EXISTS (SELECT 1 FROM play_history_archive WHERE user_id = ${userId}) AS no_plays
+      )
+      INSERT INTO user_rollup_state (user_id, time_zone, ready, built_at, label_stats_version)
+      SELECT s.user_id, s.time_zone, f.no_plays, now(),
+        CASE WHEN f.no_plays THEN (SELECT genres_version FROM catalog_state) END
+      FROM user_settings s CROSS JOIN fresh f WHERE s.user_id = ${userId}
       RETURNING time_zone, ready`.execute(trx);
     return rows[0]!.ready ? rows[0]!.time_zone : null;
   }
@@ -216,8 +220,8 @@ export class RollupsRepository {
 
   /**
    * Recomputes the user's rollups from their plays in the zone of their
-   * settings, in one transaction under the recording lock, and marks them
-   * usable.
+   * settings, and their tag and genre figures, in one transaction under the
+   * recording lock, and marks them usable.
    */
   async rebuild(userId: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -231,6 +235,7 @@ export class RollupsRepository {
       await sql`
         WITH inserted AS (${allPlays(userId)}) ${rollupChanges(userId, zone, 'inserted', 1)}
         SELECT 1`.execute(trx);
+      await rebuildLabelStats(trx, userId);
       await sql`
         INSERT INTO user_rollup_state (user_id, time_zone, ready, built_at)
         VALUES (${userId}, ${zone}, true, now())

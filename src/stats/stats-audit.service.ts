@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AggregatesAuditRepository, type DriftRow } from './aggregates-audit.repository.js';
+import { LabelStatsRepository } from './label-stats.repository.js';
 import { RollupsRepository } from './rollups.repository.js';
 
 export interface VerifyResult {
@@ -12,22 +13,24 @@ export interface VerifyResult {
 }
 
 /**
- * `stats verify` and `stats rebuild`: the aggregates and the rollups (those
- * in use) against a recount from history.
+ * `stats verify` and `stats rebuild`: the aggregates, the rollups and the
+ * tag and genre figures (those in use) against a recount from history.
  */
 @Injectable()
 export class StatsAuditService {
   constructor(
     private readonly audit: AggregatesAuditRepository,
     private readonly rollups: RollupsRepository,
+    private readonly labels: LabelStatsRepository,
   ) {}
 
   async verify(userId?: number): Promise<VerifyResult> {
     const aggregates = await this.audit.findDrift(userId);
     const rollups = await this.rollups.findDrift(userId);
-    const drift = [...aggregates.drift, ...rollups.drift];
+    const labels = await this.labels.findDrift(userId);
+    const drift = [...aggregates.drift, ...rollups.drift, ...labels.drift];
     return {
-      checked: aggregates.checked + rollups.checked,
+      checked: aggregates.checked + rollups.checked + labels.checked,
       drift: drift.length,
       items: drift.slice(0, 100),
     };

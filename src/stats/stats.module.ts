@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AggregatesAuditRepository } from './aggregates-audit.repository.js';
 import { AggregatesRepository } from './aggregates.repository.js';
+import { LabelStatsRepository } from './label-stats.repository.js';
 import { RollupsRebuilder } from './rollups-rebuilder.service.js';
 import { RollupsRepository } from './rollups.repository.js';
 import { StatsAuditService } from './stats-audit.service.js';
@@ -13,6 +14,7 @@ import { StatsService } from './stats.service.js';
   providers: [
     AggregatesRepository,
     AggregatesAuditRepository,
+    LabelStatsRepository,
     RollupsRepository,
     RollupsRebuilder,
     StatsAuditService,

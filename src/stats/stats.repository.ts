@@ -10,6 +10,8 @@ export type Step = 'day' | 'week' | 'month';
 export interface PeriodPlan {
   /** all time: the aggregates answer top lists */
   allTime: boolean;
+  /** all time and the user's tag and genre figures hold: they answer top tags and genres */
+  labelStats?: { tags: boolean; genres: boolean } | undefined;
   /** whole local months [first, end) the month rollups give ('-infinity' / 'infinity' when open) */
   months?: { first: string; end: string } | undefined;
   /** whole local hours [first, end) the hour rollup gives */
@@ -302,6 +304,11 @@ export class StatsRepository {
 
   /** (id, plays, ms_played) per entity of the kind over the period. */
   private totals(userId: number, kind: TopKind, plan: PeriodPlan): RawBuilder<unknown> {
+    if ((kind === 'tags' || kind === 'genres') && plan.allTime && plan.labelStats?.[kind]) {
+      const { table, key } = LABEL_STATS[kind];
+      return sql`SELECT ${sql.ref(key)} AS id, play_count AS plays, ms_played
+        FROM ${sql.table(table)} WHERE user_id = ${userId}`;
+    }
     if (kind === 'genres') {
       // a CTE, so the two branches of the genre rule read the artists' totals once
       return sql`
@@ -397,6 +404,11 @@ const SOURCES = {
     rollup: 'user_album_month',
     key: 'album_id',
   },
+} as const;
+
+const LABEL_STATS = {
+  tags: { table: 'user_tag_stats', key: 'tag_id' },
+  genres: { table: 'user_genre_stats', key: 'genre_id' },
 } as const;
 
 /** The columns (name, artist_id, artist_name, color) and joins that name a top list's rows. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ApiError } from '../common/errors/http-error.filter.js';
+import { LabelStatsRepository } from './label-stats.repository.js';
 import { RollupsRebuilder } from './rollups-rebuilder.service.js';
 import { RollupsRepository } from './rollups.repository.js';
 import {
@@ -22,7 +23,8 @@ const notFound = (what: string) => new ApiError(404, 'not_found', `No ${what} in
  * Listening statistics in the user's time zone. A period's whole months and
  * hours come from the rollups when they are keyed in the user's current zone;
  * otherwise (a zone change being rebuilt) from the plays, which is slower and
- * gives the same answer.
+ * gives the same answer. All-time top tags and genres come from the user's
+ * tag and genre figures alike, while they hold.
  */
 @Injectable()
 export class StatsService {
@@ -30,6 +32,7 @@ export class StatsService {
     private readonly stats: StatsRepository,
     private readonly rollups: RollupsRepository,
     private readonly rebuilder: RollupsRebuilder,
+    private readonly labels: LabelStatsRepository,
   ) {}
 
   async top(
@@ -38,7 +41,13 @@ export class StatsService {
     query: PeriodQuery & { by: 'plays' | 'time'; limit: number },
   ) {
     const { plan } = await this.period(user, query);
-    return { items: await this.stats.top(user.id, kind, plan, query.by, query.limit) };
+    const labelStats =
+      (kind === 'tags' || kind === 'genres') && plan.allTime
+        ? await this.labelStatsFor(user)
+        : undefined;
+    return {
+      items: await this.stats.top(user.id, kind, { ...plan, labelStats }, query.by, query.limit),
+    };
   }
 
   async listeningTime(user: AuthUser, query: PeriodQuery & { step: Step }) {
@@ -104,6 +113,13 @@ export class StatsService {
         hourEdges: [plan.range],
       },
     };
+  }
+
+  /** Whether the user's tag and genre figures hold; a rebuild starts when they do not. */
+  private async labelStatsFor(user: AuthUser) {
+    const usable = await this.labels.usableFor(user.id);
+    if (!usable.genres) void this.rebuilder.rebuildLabelStatsSoon(user.id);
+    return usable;
   }
 
   private async rollupsFor(user: AuthUser): Promise<{ zone: string; usable: boolean }> {

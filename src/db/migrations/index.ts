@@ -17,6 +17,7 @@ import { smartPlaylists } from './0016-smart-playlists.js';
 import { spotify } from './0017-spotify.js';
 import { accounts } from './0018-accounts.js';
 import { demoProfile } from './0019-demo-profile.js';
+import { labelStatsMigration } from './0020-label-stats.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -40,6 +41,7 @@ export const migrations: readonly Migration[] = [
   spotify,
   accounts,
   demoProfile,
+  labelStatsMigration,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;
