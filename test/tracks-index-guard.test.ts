@@ -151,6 +151,13 @@ describe.skipIf(!postgresAvailable())(
         SELECT ${user}, id, CASE WHEN id % 30 = 0 THEN 1 ELSE 2 END, id % 30 <> 0
         FROM artist WHERE id % 7 = 0 OR id % 30 = 0`.execute(db);
       }
+      // ...and many other users' edits, so one user's are the small part they are in life
+      await sql`INSERT INTO app_user (username) SELECT 'editor' || i FROM generate_series(1, 60) i`.execute(
+        db,
+      );
+      await sql`INSERT INTO user_artist_genre (user_id, artist_id, genre_id, assigned)
+        SELECT u.id, a.id, 2, true FROM app_user u CROSS JOIN artist a
+        WHERE u.username LIKE 'editor%' AND a.id % 7 = 0`.execute(db);
       await new AggregatesAuditRepository(db).rebuild(userId);
       await new AggregatesAuditRepository(db).rebuild(other);
       const playlist = (

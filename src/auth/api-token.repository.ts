@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
+import { PREPARED } from '../db/prepared-statements.js';
 import type { DB } from '../db/schema.js';
 
 @Injectable()
@@ -68,6 +69,7 @@ export class ApiTokenRepository {
       )
       .selectFrom('found')
       .select(['user_id', 'username'])
+      .modifyEnd(PREPARED)
       .executeTakeFirst();
   }
 }

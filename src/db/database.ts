@@ -6,6 +6,7 @@ import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { AppConfig, Engine } from '../config/config.js';
+import { PreparingClient } from './prepared-statements.js';
 import type { DB } from './schema.js';
 
 const INT8_OID = 20;
@@ -65,6 +66,7 @@ export function openPostgres(connectionString: string, poolSize = 10): Database 
     // of work to speed up milliseconds of execution. Spotlib's queries are short.
     options: '-c jit=off',
     types: { getTypeParser: readInt8AsNumber },
+    Client: PreparingClient,
   });
   // A connection the server drops (a restart, a crash, pg_terminate_backend)
   // emits 'error', and an 'error' nobody listens to ends the process. The pool
