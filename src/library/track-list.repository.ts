@@ -244,9 +244,10 @@ export class TrackListRepository {
         'ut.added_at',
         'ut.liked',
         sql<number>`p.phase`.as('phase'),
+        // as JSON, which the driver parses natively (a text[] it parses in script)
         (keyColumns.length
-          ? sql<string[]>`ARRAY[${sql.join(keyColumns.map((k) => sql`${k}::text`))}]`
-          : sql<string[]>`ARRAY[]::text[]`
+          ? sql<string[]>`to_json(ARRAY[${sql.join(keyColumns.map((k) => sql`${k}::text`))}])`
+          : sql<string[]>`'[]'::json`
         ).as('sort_keys'),
         jsonArrayFrom(
           eb

@@ -55,7 +55,8 @@ export function genreNamesOfTrack(
   // primary key, the first row is an index probe.
   const hasOwn = sql`coalesce((SELECT true FROM user_artist_genre WHERE user_id = ${userId}
     ORDER BY artist_id, genre_id LIMIT 1), false)`;
-  return sql<string[]>`ARRAY(
+  // as JSON, which the driver parses natively (a text[] it parses in script)
+  return sql<string[]>`to_json(ARRAY(
     SELECT ge.name FROM track_artist ta
     JOIN artist_genre cg ON cg.artist_id = ta.artist_id JOIN genre ge ON ge.id = cg.genre_id
     WHERE ta.track_id = ${trackId}
@@ -67,5 +68,5 @@ export function genreNamesOfTrack(
     JOIN user_artist_genre own ON own.user_id = ${userId} AND own.artist_id = ta.artist_id AND own.assigned
     JOIN genre ge ON ge.id = own.genre_id
     WHERE ${hasOwn} AND ta.track_id = ${trackId}
-    ORDER BY 1)`;
+    ORDER BY 1))`;
 }
