@@ -11,6 +11,14 @@ const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 export const root = path.resolve(import.meta.dirname, '../..');
 
 /**
+ * Node options for the processes a benchmark starts: BENCH_CPU_PROFILE=<dir>
+ * writes a CPU profile of each (NODE_OPTIONS does not take --cpu-prof).
+ */
+export const nodeArgs = process.env.BENCH_CPU_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+  : [];
+
+/**
  * An empty Spotlib for a measured run: a fresh data directory, and on
  * PostgreSQL the database `name`, dropped and created again.
  */
@@ -37,6 +45,7 @@ export async function cli(env: NodeJS.ProcessEnv, args: string[]) {
   const { stdout, stderr } = await run(
     process.execPath,
     [
+      ...nodeArgs,
       '--import',
       path.join(root, 'dist-bench/bench/max-rss.js'),
       path.join(root, 'dist/cli.js'),
