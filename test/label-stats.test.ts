@@ -162,4 +162,33 @@ describeEachEngine('tag and genre figures', (t) => {
     ]);
     await expectNoDrift();
   });
+
+  it.runIf(t.engine === 'postgres')(
+    'counts a play once when a tag changes while it is being recorded',
+    async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      // the recording's transaction stays open (its write lock held) while the tagging starts
+      const recording = t.db.transaction().execute(async (trx) => {
+        await server.app.get(PlayRecorder).recordWithin(trx, me, [
+          {
+            trackId: tracks.roads.trackId,
+            playedAt: new Date('2024-03-01T10:00:00Z'),
+            msPlayed: 90_000,
+            source: 'spotify_export',
+          },
+        ]);
+        await held;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const tagging = inject('POST', '/api/tracks/tags', {
+        trackIds: [tracks.roads.id],
+        add: [night],
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      release();
+      await Promise.all([recording, tagging]);
+      await expectNoDrift();
+    },
+  );
 });
