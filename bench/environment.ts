@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,21 @@ export async function recreateDatabase(name: string): Promise<string> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** The real server (dist/main.js) on a benchmark's database: no jobs, quiet logs. */
+export function spawnServer(env: NodeJS.ProcessEnv, port: string, extra: NodeJS.ProcessEnv = {}) {
+  return spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/main.js')], {
+    env: {
+      ...env,
+      PORT: port,
+      HOST: '127.0.0.1',
+      JOBS_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      ...extra,
+    },
+    stdio: 'inherit',
+  });
 }
 
 /** Runs the real CLI with `--json`; its JSON result and its peak RSS (bench/max-rss.ts). */

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { sql } from 'kysely';
 import { openPostgres } from '../src/db/database.js';
+import { spawnServer } from './environment.js';
 import { writeBenchmarksMarkdown } from './report.js';
 
 const run = promisify(execFile);
@@ -88,18 +89,8 @@ async function environment(): Promise<NodeJS.ProcessEnv> {
 /** The real server on the bench database, for the scenarios measured through HTTP. */
 async function startServer(env: NodeJS.ProcessEnv) {
   const port = process.env.BENCH_PORT ?? '3917';
-  const child = spawn(process.execPath, [path.join(root, 'dist/main.js')], {
-    env: {
-      ...env,
-      PORT: port,
-      HOST: '127.0.0.1',
-      JOBS_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-      // thousands of requests a minute from one client: measured, not limited
-      RATE_LIMIT_PER_MINUTE: '0',
-    },
-    stdio: 'inherit',
-  });
+  // thousands of requests a minute from one client: measured, not limited
+  const child = spawnServer(env, port, { RATE_LIMIT_PER_MINUTE: '0' });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const up = await fetch(`${url}/api/health`).then(

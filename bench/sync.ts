@@ -18,7 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { cli, freshEnvironment, nodeArgs, root } from './environment.js';
+import { cli, freshEnvironment, nodeArgs, root, spawnServer } from './environment.js';
 import { writeBenchmarksMarkdown } from './report.js';
 
 const { values } = parseArgs({
@@ -114,16 +114,8 @@ async function startEmulator(): Promise<{ url: string; process: ChildProcess }> 
 /** The login round trip through the real server, following redirects as `curl -L` does. */
 async function connect(env: NodeJS.ProcessEnv): Promise<void> {
   const port = process.env.BENCH_PORT ?? '3918';
-  const server = spawn(process.execPath, [path.join(root, 'dist/main.js')], {
-    env: {
-      ...env,
-      PORT: port,
-      HOST: '127.0.0.1',
-      JOBS_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-      SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${port}/api/auth/spotify/callback`,
-    },
-    stdio: 'inherit',
+  const server = spawnServer(env, port, {
+    SPOTIFY_REDIRECT_URI: `http://127.0.0.1:${port}/api/auth/spotify/callback`,
   });
   try {
     const url = `http://127.0.0.1:${port}`;

@@ -68,15 +68,13 @@ describe.skipIf(!postgresAvailable())('concurrent recording on PostgreSQL', () =
                   add: next() < 0.5 ? ['night drive'] : [],
                   remove: next() < 0.5 ? ['trip hop'] : [],
                 });
-                await app
-                  .get(SpotifyCatalogRepository)
-                  .applyArtistDetails([
-                    {
-                      artistId: artist,
-                      imageUrl: null,
-                      genres: next() < 0.5 ? ['trip hop'] : ['dub'],
-                    },
-                  ]);
+                await app.get(SpotifyCatalogRepository).applyArtistDetails([
+                  {
+                    artistId: artist,
+                    imageUrl: null,
+                    genres: next() < 0.5 ? ['trip hop'] : ['dub'],
+                  },
+                ]);
               }
             } catch (error) {
               failures.push(error);

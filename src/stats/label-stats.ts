@@ -110,39 +110,42 @@ export async function tagsOfTracks(
 }
 
 /** Recounts these tags of the user (ids the user has not are ignored). */
-export async function recountTagStats(
+export function recountTagStats(
   trx: Transaction<DB>,
   userId: number,
   tagIds: readonly number[],
 ): Promise<void> {
-  if (tagIds.length === 0) return;
-  await sql`
-    INSERT INTO user_tag_stats AS s (user_id, tag_id, play_count, ms_played)
-    SELECT g.user_id, g.id, coalesce(x.play_count, 0), coalesce(x.ms_played, 0)
-    FROM tag g
-    LEFT JOIN (${expectedTagStats(sql`tt.user_id = ${userId}
-      AND tt.tag_id = ANY(${numberArray(tagIds)}::bigint[])`)}) x ON x.key = g.id
-    WHERE g.user_id = ${userId} AND g.id = ANY(${numberArray(tagIds)}::bigint[])
-    ON CONFLICT (user_id, tag_id) DO UPDATE SET
-      play_count = excluded.play_count, ms_played = excluded.ms_played`.execute(trx);
+  const tags = sql`(SELECT id FROM tag
+    WHERE user_id = ${userId} AND id = ANY(${numberArray(tagIds)}::bigint[]))`;
+  return recount(trx, userId, LABEL_TABLES[0], tagIds, tags);
 }
 
 /** Recounts the user's figures of these genres. */
-export async function recountGenreStats(
+export function recountGenreStats(
   trx: Transaction<DB>,
   userId: number,
   genreIds: readonly number[],
 ): Promise<void> {
-  if (genreIds.length === 0) return;
-  const ids = sql`${numberArray(genreIds)}::bigint[]`;
+  const genres = sql`(SELECT id FROM genre WHERE id = ANY(${numberArray(genreIds)}::bigint[]))`;
+  return recount(trx, userId, LABEL_TABLES[1], genreIds, genres);
+}
+
+/** Rewrites the figures of `ids` (those of them in `known`, a relation of `id`s) from a recount. */
+async function recount(
+  trx: Transaction<DB>,
+  userId: number,
+  { table, key, expected, scope }: (typeof LABEL_TABLES)[number],
+  ids: readonly number[],
+  known: RawBuilder<unknown>,
+): Promise<void> {
+  if (ids.length === 0) return;
   await sql`
-    INSERT INTO user_genre_stats AS s (user_id, genre_id, play_count, ms_played)
-    SELECT ${userId}, ge.id, coalesce(x.play_count, 0), coalesce(x.ms_played, 0)
-    FROM genre ge
-    LEFT JOIN (SELECT * FROM (${expectedGenreStats(sql`ua.user_id = ${userId}`)}) e
-               WHERE e.key = ANY(${ids})) x ON x.key = ge.id
-    WHERE ge.id = ANY(${ids})
-    ON CONFLICT (user_id, genre_id) DO UPDATE SET
+    INSERT INTO ${sql.table(table)} AS s (user_id, ${sql.ref(key)}, play_count, ms_played)
+    SELECT ${userId}, k.id, coalesce(x.play_count, 0), coalesce(x.ms_played, 0)
+    FROM ${known} k
+    LEFT JOIN (SELECT * FROM (${expected(sql`${sql.ref(`${scope}.user_id`)} = ${userId}`)}) e
+               WHERE e.key = ANY(${numberArray(ids)}::bigint[])) x ON x.key = k.id
+    ON CONFLICT (user_id, ${sql.ref(key)}) DO UPDATE SET
       play_count = excluded.play_count, ms_played = excluded.ms_played`.execute(trx);
 }
 
