@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, sql, type RawBuilder } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { lockUserWrites } from '../db/user-write-lock.js';
 import type { DriftRow } from './aggregates-audit.repository.js';
@@ -51,20 +51,20 @@ export class LabelStatsRepository {
   async findDrift(userId?: number): Promise<{ checked: number; drift: DriftRow[] }> {
     const users = userId === undefined ? sql`true` : sql`r.user_id = ${userId}`;
     const inUse = {
-      user_tag_stats: sql`SELECT r.user_id FROM user_rollup_state r
+      tags: sql`SELECT r.user_id FROM user_rollup_state r
         WHERE r.label_stats_version IS NOT NULL AND ${users}`,
-      user_genre_stats: sql`SELECT r.user_id FROM user_rollup_state r
+      genres: sql`SELECT r.user_id FROM user_rollup_state r
         WHERE ${GENRES_CURRENT} AND ${users}`,
     };
-    const parts = LABEL_TABLES.map(({ table, key, expected, scope }) => {
-      const checkedUsers: RawBuilder<unknown> = inUse[table];
+    const parts = (['tags', 'genres'] as const).map((kind) => {
+      const { table, key, expected, scope } = LABEL_TABLES[kind];
       return sql`
         SELECT ${sql.lit(table)} AS aggregate, coalesce(s.user_id, x.user_id) AS user_id,
           coalesce(s.${sql.ref(key)}, x.key) AS key, concat_ws(' ', s.play_count, s.ms_played) AS stored,
           concat_ws(' ', x.play_count, x.ms_played) AS expected
         FROM (SELECT * FROM ${sql.table(table)}
-              WHERE user_id IN (${checkedUsers}) AND (play_count, ms_played) <> (0, 0)) s
-        FULL JOIN (SELECT * FROM (${expected(sql`${sql.ref(`${scope}.user_id`)} IN (${checkedUsers})`)}) e
+              WHERE user_id IN (${inUse[kind]}) AND (play_count, ms_played) <> (0, 0)) s
+        FULL JOIN (SELECT * FROM (${expected(sql`${sql.ref(`${scope}.user_id`)} IN (${inUse[kind]})`)}) e
                    WHERE (play_count, ms_played) <> (0, 0)) x
           ON x.user_id = s.user_id AND x.key = s.${sql.ref(key)}
         WHERE (s.play_count, s.ms_played) IS DISTINCT FROM (x.play_count, x.ms_played)`;
@@ -72,8 +72,8 @@ export class LabelStatsRepository {
     const { rows } = await sql<DriftRow>`
       ${sql.join(parts, sql` UNION ALL `)} ORDER BY aggregate, user_id, key`.execute(this.db);
     const { rows: counted } = await sql<{ n: number }>`
-      SELECT ((SELECT count(*) FROM user_tag_stats WHERE user_id IN (${inUse.user_tag_stats}))
-        + (SELECT count(*) FROM user_genre_stats WHERE user_id IN (${inUse.user_genre_stats})))::int AS n`.execute(
+      SELECT ((SELECT count(*) FROM user_tag_stats WHERE user_id IN (${inUse.tags}))
+        + (SELECT count(*) FROM user_genre_stats WHERE user_id IN (${inUse.genres})))::int AS n`.execute(
       this.db,
     );
     return { checked: counted[0]!.n, drift: rows };

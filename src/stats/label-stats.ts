@@ -63,10 +63,12 @@ export function addToGenreStats(userId: number, deltas: RawBuilder<unknown>): Ra
       play_count = s.play_count + excluded.play_count, ms_played = s.ms_played + excluded.ms_played`;
 }
 
-export const LABEL_TABLES = [
-  { table: 'user_tag_stats', key: 'tag_id', expected: expectedTagStats, scope: 'tt' },
-  { table: 'user_genre_stats', key: 'genre_id', expected: expectedGenreStats, scope: 'ua' },
-] as const;
+/** Each kind's figures: its table and key, and its definition (`scope`: the alias its users filter). */
+export const LABEL_TABLES = {
+  tags: { table: 'user_tag_stats', key: 'tag_id', expected: expectedTagStats, scope: 'tt' },
+  genres: { table: 'user_genre_stats', key: 'genre_id', expected: expectedGenreStats, scope: 'ua' },
+} as const;
+type LabelTable = (typeof LABEL_TABLES)[keyof typeof LABEL_TABLES];
 
 /**
  * Recounts all of the user's tag and genre figures (the caller holds the
@@ -79,7 +81,7 @@ export async function rebuildLabelStats(trx: Transaction<DB>, userId: number): P
     .selectFrom('catalog_state')
     .select('genres_version')
     .executeTakeFirstOrThrow();
-  for (const { table, key, expected, scope } of LABEL_TABLES) {
+  for (const { table, key, expected, scope } of Object.values(LABEL_TABLES)) {
     await sql`DELETE FROM ${sql.table(table)} WHERE user_id = ${userId}`.execute(trx);
     await sql`
       INSERT INTO ${sql.table(table)} (user_id, ${sql.ref(key)}, play_count, ms_played)
@@ -117,7 +119,7 @@ export function recountTagStats(
 ): Promise<void> {
   const tags = sql`(SELECT id FROM tag
     WHERE user_id = ${userId} AND id = ANY(${numberArray(tagIds)}::bigint[]))`;
-  return recount(trx, userId, LABEL_TABLES[0], tagIds, tags);
+  return recount(trx, userId, LABEL_TABLES.tags, tagIds, tags);
 }
 
 /** Recounts the user's figures of these genres. */
@@ -127,14 +129,14 @@ export function recountGenreStats(
   genreIds: readonly number[],
 ): Promise<void> {
   const genres = sql`(SELECT id FROM genre WHERE id = ANY(${numberArray(genreIds)}::bigint[]))`;
-  return recount(trx, userId, LABEL_TABLES[1], genreIds, genres);
+  return recount(trx, userId, LABEL_TABLES.genres, genreIds, genres);
 }
 
 /** Rewrites the figures of `ids` (those of them in `known`, a relation of `id`s) from a recount. */
 async function recount(
   trx: Transaction<DB>,
   userId: number,
-  { table, key, expected, scope }: (typeof LABEL_TABLES)[number],
+  { table, key, expected, scope }: LabelTable,
   ids: readonly number[],
   known: RawBuilder<unknown>,
 ): Promise<void> {

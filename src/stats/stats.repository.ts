@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { withArtistGenres } from '../library/user-artist-genres.js';
+import { LABEL_TABLES } from './label-stats.js';
 
 export type TopKind = 'tracks' | 'artists' | 'albums' | 'genres' | 'tags';
 export type Step = 'day' | 'week' | 'month';
@@ -305,7 +306,7 @@ export class StatsRepository {
   /** (id, plays, ms_played) per entity of the kind over the period. */
   private totals(userId: number, kind: TopKind, plan: PeriodPlan): RawBuilder<unknown> {
     if ((kind === 'tags' || kind === 'genres') && plan.allTime && plan.labelStats?.[kind]) {
-      const { table, key } = LABEL_STATS[kind];
+      const { table, key } = LABEL_TABLES[kind];
       return sql`SELECT ${sql.ref(key)} AS id, play_count AS plays, ms_played
         FROM ${sql.table(table)} WHERE user_id = ${userId}`;
     }
@@ -404,11 +405,6 @@ const SOURCES = {
     rollup: 'user_album_month',
     key: 'album_id',
   },
-} as const;
-
-const LABEL_STATS = {
-  tags: { table: 'user_tag_stats', key: 'tag_id' },
-  genres: { table: 'user_genre_stats', key: 'genre_id' },
 } as const;
 
 /** The columns (name, artist_id, artist_name, color) and joins that name a top list's rows. */
