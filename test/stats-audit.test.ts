@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { createCommandContext, runCommand } from '../src/cli/command-context.js';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
+import { LabelStatsRepository } from '../src/stats/label-stats.repository.js';
 import { useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
 import { newTrack, newUser } from './support/factories.js';
@@ -8,11 +10,11 @@ import { newTrack, newUser } from './support/factories.js';
 describeEachEngine('stats verify and rebuild', (t) => {
   const server = useTestApp(t);
   let userId: number;
-  const command = (name: string, userIdOption?: number) =>
+  const command = (name: string, userIdOption?: number, args: object = {}) =>
     runCommand(
       createCommandContext((type) => server.app.get(type, { strict: false }), userIdOption),
       name,
-      {},
+      args,
     ) as Promise<{ drift: number; checked: number; items: { aggregate: string }[] }>;
 
   beforeAll(async () => {
@@ -74,5 +76,27 @@ describeEachEngine('stats verify and rebuild', (t) => {
       { play_count: 2, skip_count: 0 },
       { play_count: 0, skip_count: 1 },
     ]);
+  });
+
+  it('rebuilds with --stale only what awaits it: figures left to a rebuild', async () => {
+    await sql`UPDATE user_rollup_state SET label_stats_version = NULL WHERE user_id = ${userId}`.execute(
+      t.db,
+    );
+    expect(await server.app.get(LabelStatsRepository).usableFor(userId)).toEqual({
+      tags: false,
+      genres: false,
+    });
+    expect(await command('stats.rebuild', undefined, { stale: true })).toEqual({
+      users: 1,
+      repaired: 0,
+    });
+    expect(await server.app.get(LabelStatsRepository).usableFor(userId)).toEqual({
+      tags: true,
+      genres: true,
+    });
+    expect(await command('stats.rebuild', undefined, { stale: true })).toEqual({
+      users: 0,
+      repaired: 0,
+    });
   });
 });
