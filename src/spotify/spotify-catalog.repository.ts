@@ -66,30 +66,56 @@ export class SpotifyCatalogRepository {
         IS DISTINCT FROM (n.explicit, coalesce(n.isrc, t.isrc), n.disc_number, n.track_number)`.execute(
       this.db,
     );
-    const albums = tracks.flatMap((t) => (t.album ? [{ trackId: t.trackId, ...t.album }] : []));
-    const albumRows = sql`
-      SELECT t.album_id, n.spotify_id, n.image_url, n.release_date
-      FROM unnest(
-        ${numberArray(albums.map((a) => a.trackId))}::bigint[], ${textArray(albums.map((a) => a.spotifyId))}::text[],
-        ${textArray(albums.map((a) => a.imageUrl))}::text[], ${textArray(albums.map((a) => a.releaseDate))}::text[]
-      ) AS n(track_id, spotify_id, image_url, release_date)
-      JOIN track t ON t.id = n.track_id
-      WHERE t.album_id IS NOT NULL`;
+    await this.applyAlbumDetails(
+      tracks.flatMap((t) => (t.album ? [{ trackId: t.trackId, ...t.album }] : [])),
+    );
+  }
+
+  /**
+   * Album art, release date and Spotify id, each album row written once.
+   * Albums are keyed by their first track's primary artist: a compilation is
+   * one row per artist, all naming one Spotify album. The id goes to one of
+   * them (the unique key), the first that claims it.
+   */
+  private async applyAlbumDetails(
+    albums: {
+      trackId: number;
+      spotifyId: string;
+      imageUrl: string | null;
+      releaseDate: string | null;
+    }[],
+  ): Promise<void> {
+    if (albums.length === 0) return;
     await sql`
-      UPDATE album al SET image_url = coalesce(n.image_url, al.image_url),
-        release_date = coalesce(n.release_date, al.release_date), updated_at = now()
-      FROM (SELECT DISTINCT ON (album_id) * FROM (${albumRows}) r ORDER BY album_id) n
-      WHERE al.id = n.album_id AND (al.image_url, al.release_date) IS DISTINCT FROM
-        (coalesce(n.image_url, al.image_url), coalesce(n.release_date, al.release_date))`.execute(
+      WITH named AS MATERIALIZED (
+        SELECT t.album_id, n.spotify_id, n.image_url, n.release_date
+        FROM unnest(
+          ${numberArray(albums.map((a) => a.trackId))}::bigint[], ${textArray(albums.map((a) => a.spotifyId))}::text[],
+          ${textArray(albums.map((a) => a.imageUrl))}::text[], ${textArray(albums.map((a) => a.releaseDate))}::text[]
+        ) AS n(track_id, spotify_id, image_url, release_date)
+        JOIN track t ON t.id = n.track_id
+        WHERE t.album_id IS NOT NULL
+      ), claims AS (
+        SELECT DISTINCT ON (spotify_id) album_id, spotify_id FROM named ORDER BY spotify_id, album_id
+      ), next AS (
+        SELECT DISTINCT ON (al.id) al.id,
+          coalesce(n.image_url, al.image_url) AS image_url,
+          coalesce(n.release_date, al.release_date) AS release_date,
+          CASE WHEN al.spotify_id IS NULL AND c.spotify_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM album x WHERE x.spotify_id = c.spotify_id)
+            THEN c.spotify_id ELSE al.spotify_id END AS spotify_id
+        FROM named n
+        JOIN album al ON al.id = n.album_id
+        LEFT JOIN claims c ON c.album_id = n.album_id
+        ORDER BY al.id, c.spotify_id
+      )
+      UPDATE album al SET image_url = n.image_url, release_date = n.release_date,
+        spotify_id = n.spotify_id, updated_at = now()
+      FROM next n
+      WHERE al.id = n.id
+        AND (al.image_url, al.release_date, al.spotify_id) IS DISTINCT FROM (n.image_url, n.release_date, n.spotify_id)`.execute(
       this.db,
     );
-    // Albums are keyed by their first track's primary artist: a compilation is one row per
-    // artist, all naming one Spotify album. The id goes to one of them (the unique key).
-    await sql`
-      UPDATE album al SET spotify_id = n.spotify_id
-      FROM (SELECT DISTINCT ON (spotify_id) * FROM (${albumRows}) r ORDER BY spotify_id, album_id) n
-      WHERE al.id = n.album_id AND al.spotify_id IS NULL
-        AND NOT EXISTS (SELECT 1 FROM album x WHERE x.spotify_id = n.spotify_id)`.execute(this.db);
   }
 
   /** The user's artists with a Spotify id whose details are missing or older than `staleDays`. */

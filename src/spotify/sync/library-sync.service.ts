@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { ApiError } from '../../common/errors/http-error.filter.js';
 import { LibraryMembershipService } from '../../library/library-membership.service.js';
+import type { TrackToAdd } from '../../library/library.repository.js';
 import { PAGE_LIMIT, type SpotifyApi } from '../spotify-api.client.js';
 import type { SpotifyPaging, SpotifySavedTrack } from '../spotify-api.types.js';
 import {
@@ -101,45 +102,58 @@ export class LibrarySyncService {
     const stoppedAt = run.offset;
     const start = { ...run, offset: Math.max(0, run.offset - RESUME_OVERLAP) };
     const pass = new Pass(this.states, userId, start, progress);
-    const save = (items: readonly SavedItem[]) =>
-      this.savePage(userId, items, new Date(run.runStart));
-    if (start.mode === 'incremental') {
-      for await (const page of api.savedTrackPages(pass.offset)) {
-        const liked = await pass.write(slim(page), save);
-        // A resumed incremental run goes on at least to the page where it stopped.
-        if (liked.newlyLiked === 0 && pass.offset > stoppedAt) break;
+    const save: BatchSaver = {
+      catalog: (items) => this.catalogTracks(items),
+      library: (tracks) => this.membership.like(userId, tracks, new Date(run.runStart)),
+    };
+    try {
+      if (start.mode === 'incremental') {
+        for await (const page of api.savedTrackPages(pass.offset)) {
+          const liked = await pass.write(slim(page), save).liked;
+          // A resumed incremental run goes on at least to the page where it stopped.
+          if (liked.newlyLiked === 0 && pass.offset > stoppedAt) break;
+        }
+        return pass.result(0);
       }
-      return pass.result(0);
+      return await this.fullPass(userId, api, pass, save, new Date(run.runStart));
+    } finally {
+      // a failed batch leaves the write before it to finish before the run is marked failed
+      await pass.finished().catch(() => undefined);
     }
+  }
+
+  private async fullPass(
+    userId: number,
+    api: SpotifyApi,
+    pass: Pass,
+    save: BatchSaver,
+    runStart: Date,
+  ): Promise<LibrarySyncResult> {
     let batch: SavedItem[] = [];
     const totals = new Set<number>();
-    for await (const page of pagesAhead(api, start.offset)) {
+    for await (const page of pagesAhead(api, pass.offset)) {
       totals.add(page.total);
       pass.total ??= page.total;
       batch.push(...page.items);
       if (batch.length < BATCH_ITEMS && page.next !== null) continue;
-      await pass.write({ ...page, items: batch }, save);
+      await pass.write({ ...page, items: batch }, save).ready;
       batch = [];
     }
-    if (batch.length > 0) await pass.write({ items: batch, total: [...totals].at(-1)! }, save);
+    if (batch.length > 0) await pass.write({ items: batch, total: [...totals].at(-1)! }, save).ready;
+    await pass.finished();
     // Offsets shift when the library changes during the run (before an interruption too):
     // an item may have been skipped, so un-like nothing this time (the next full sync will).
     const stable = totals.size === 1 && totals.has(pass.total!);
-    const unliked = stable
-      ? await this.membership.unlikeNotSeenSince(userId, new Date(run.runStart))
-      : 0;
+    const unliked = stable ? await this.membership.unlikeNotSeenSince(userId, runStart) : 0;
     return pass.result(unliked);
   }
 
-  private async savePage(userId: number, items: readonly SavedItem[], runStart: Date) {
+  /** The batch's tracks in the catalog: what the library write then takes. */
+  private async catalogTracks(items: readonly SavedItem[]): Promise<TrackToAdd[]> {
     const saved = items.filter((i) => isCatalogTrack(i.track));
     const trackIds = await this.importer.importTracks(saved.map((i) => i.track));
-    return this.membership.like(
-      userId,
-      distinctTracks(
-        saved.map((item, i) => ({ trackId: trackIds[i]!, addedAt: new Date(item.added_at) })),
-      ),
-      runStart,
+    return distinctTracks(
+      saved.map((item, i) => ({ trackId: trackIds[i]!, addedAt: new Date(item.added_at) })),
     );
   }
 }
@@ -167,22 +181,37 @@ function distinctTracks(tracks: { trackId: number; addedAt: Date }[]) {
   return [...first.values()];
 }
 
-/** A page fetched ahead may fail while the current one is written: that surfaces when awaited. */
-function prefetch<T>(request: Promise<T>): Promise<T> {
-  request.catch(() => undefined);
-  return request;
+/** A promise awaited later (a page fetched ahead, a batch saved behind another): its failure surfaces then. */
+function awaitedLater<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
 }
 
 export function syncRunning(kind: string): ApiError {
   return new ApiError(409, 'sync_running', `A Spotify ${kind} sync is already running for you`);
 }
 
-/** A pass over the saved tracks: its offset, checkpoint and progress after each write. */
+type Liked = { added: number; newlyLiked: number };
+
+/** How a batch is saved: into the catalog, then into the user's library. */
+interface BatchSaver {
+  catalog(items: readonly SavedItem[]): Promise<TrackToAdd[]>;
+  library(tracks: readonly TrackToAdd[]): Promise<Liked>;
+}
+
+/**
+ * A pass over the saved tracks: its offset, checkpoint and progress after
+ * each write. A batch's catalog work runs while the batch before it is
+ * written to the library (the two use different rows and connections), so
+ * the database works on both at once; library writes and checkpoints stay
+ * in order.
+ */
 class Pass {
   offset: number;
   total: number | undefined;
   private newTracks: number;
   private pages = 0;
+  private lastWrite: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly states: SyncStateRepository,
@@ -195,13 +224,35 @@ class Pass {
     this.newTracks = run.newTracks;
   }
 
-  async write(
-    page: { items: SavedItem[]; total: number },
-    save: (items: SavedItem[]) => Promise<{ added: number; newlyLiked: number }>,
-  ) {
-    const liked = await save(page.items);
+  /**
+   * Starts saving a batch. `ready` settles when the next batch may start
+   * (this one's catalog work and the previous library write are done);
+   * `liked` when this batch is written and checkpointed.
+   */
+  write(page: { items: SavedItem[]; total: number }, save: BatchSaver) {
+    const tracks = awaitedLater(save.catalog(page.items));
+    const previous = this.lastWrite;
+    const liked = awaitedLater(
+      (async () => {
+        await previous;
+        const result = await save.library(await tracks);
+        await this.checkpoint(page.items.length, page.total, result);
+        return result;
+      })(),
+    );
+    this.lastWrite = liked;
+    const ready = awaitedLater(Promise.all([previous, tracks]).then(() => undefined));
+    return { ready, liked };
+  }
+
+  /** Settles when the last batch started is written. */
+  finished(): Promise<unknown> {
+    return this.lastWrite;
+  }
+
+  private async checkpoint(items: number, total: number, liked: Liked) {
     this.pages++;
-    this.offset += page.items.length;
+    this.offset += items;
     this.newTracks += liked.added;
     const checkpoint = {
       ...this.run,
@@ -212,10 +263,9 @@ class Pass {
     await this.states.progress(this.userId, 'library', {
       checkpoint: JSON.stringify(checkpoint),
       done: this.offset,
-      total: page.total,
+      total,
     });
-    this.progress(this.offset, page.total);
-    return liked;
+    this.progress(this.offset, total);
   }
 
   result(unliked: number): LibrarySyncResult {
@@ -236,7 +286,7 @@ async function* pagesAhead(api: SpotifyApi, offset: number): AsyncGenerator<Save
   const inFlight: Promise<SavedPage>[] = [];
   const request = () => {
     if (next >= first.total) return;
-    inFlight.push(prefetch(api.savedTracks(next).then(slim)));
+    inFlight.push(awaitedLater(api.savedTracks(next).then(slim)));
     next += PAGE_LIMIT;
   };
   for (let i = 0; i < LOOKAHEAD; i++) request();
