@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { createCommandContext, runCommand } from '../src/cli/command-context.js';
 import { findCommand } from '../src/cli/commands.js';
 import { partitionName, PlayHistoryPartitions } from '../src/db/partitions.js';
@@ -62,6 +62,32 @@ describeEachEngine('database maintenance', (t) => {
       .get(TableStatisticsService)
       .analyzeAfterBulkLoad(['play_history', 'play_history_archive', 'user_track']);
     expect(await analyzedParents()).toEqual(['play_history', 'play_history_archive']);
+  });
+
+  it('analyzes between the batches of a load only the tables that doubled since their statistics', async () => {
+    const statistics = server.app.get(TableStatisticsService);
+    const estimatedRows = async (table: string) => {
+      const { rows } = await sql<{ rows: number }>`
+        SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = ${table}::regclass`.execute(
+        t.db,
+      );
+      return rows[0]!.rows;
+    };
+    await statistics.analyzeAfterBulkLoad(['artist', 'genre']);
+    const before = await estimatedRows('artist');
+    await sql`INSERT INTO artist (name, sort_name)
+      SELECT 'grown ' || g, 'grown ' || g FROM generate_series(1, 1500) g`.execute(t.db);
+    await sql`INSERT INTO genre (name, sort_name) VALUES ('one more', 'one more')`.execute(t.db);
+    // written rows reach the statistics system when the writing session goes idle, a second late at most
+    await vi.waitFor(
+      async () => expect(await statistics.analyzeGrown(['artist', 'genre'])).toEqual(['artist']),
+      {
+        timeout: 5_000,
+        interval: 200,
+      },
+    );
+    expect(await estimatedRows('artist')).toBe(before + 1500);
+    expect(await statistics.analyzeGrown(['artist', 'genre'])).toEqual([]);
   });
 
   it('vacuums the hot tables and analyzes the partitioned parents', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import { textArray } from '../db/array-literal.js';
+import { booleanArray, numberArray, textArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 
 export interface NewArtist {
@@ -24,6 +24,9 @@ export interface NewTrack {
   discNumber: number | null;
   trackNumber: number | null;
 }
+
+/** The fields of a new track holding values of type V. */
+type KeyOf<V> = { [K in keyof NewTrack]: NewTrack[K] extends V ? K : never }[keyof NewTrack];
 
 /**
  * The shared catalog. Rows made from metadata alone have no Spotify id and are
@@ -51,7 +54,7 @@ export class CatalogRepository {
     if (keys.length === 0) return [];
     const { rows } = await sql<{ artist_sort: string; track_sort: string; id: number }>`
       SELECT DISTINCT ON (k.artist_sort, k.track_sort) k.artist_sort, k.track_sort, t.id
-      FROM unnest(${keys.map((k) => k.artistSort)}::text[], ${keys.map((k) => k.trackSort)}::text[])
+      FROM unnest(${textArray(keys.map((k) => k.artistSort))}::text[], ${textArray(keys.map((k) => k.trackSort))}::text[])
         AS k(artist_sort, track_sort)
       JOIN artist a ON a.sort_name = k.artist_sort COLLATE "C"
       JOIN track t ON t.artist_id = a.id AND t.sort_name = k.track_sort COLLATE "C"
@@ -62,11 +65,11 @@ export class CatalogRepository {
   /** Artist ids by sort name, creating unresolved artists for names not known yet. */
   async ensureArtists(artists: NewArtist[]): Promise<Map<string, number>> {
     if (artists.length === 0) return new Map();
-    const sortNames = artists.map((a) => a.sortName);
+    const sortNames = textArray(artists.map((a) => a.sortName));
     await sql`
       INSERT INTO artist (name, sort_name)
       SELECT n.name, n.sort_name
-      FROM unnest(${artists.map((a) => a.name)}::text[], ${sortNames}::text[]) AS n(name, sort_name)
+      FROM unnest(${textArray(artists.map((a) => a.name))}::text[], ${sortNames}::text[]) AS n(name, sort_name)
       WHERE NOT EXISTS (SELECT 1 FROM artist a WHERE a.sort_name = n.sort_name COLLATE "C")
       ORDER BY n.sort_name
       ON CONFLICT (sort_name) WHERE spotify_id IS NULL DO NOTHING`.execute(this.db);
@@ -81,9 +84,9 @@ export class CatalogRepository {
   async ensureAlbums(albums: NewAlbum[]): Promise<Map<string, number>> {
     if (albums.length === 0) return new Map();
     const values = {
-      names: albums.map((a) => a.name),
-      sorts: albums.map((a) => a.sortName),
-      artists: albums.map((a) => a.artistId),
+      names: textArray(albums.map((a) => a.name)),
+      sorts: textArray(albums.map((a) => a.sortName)),
+      artists: numberArray(albums.map((a) => a.artistId)),
     };
     await sql`
       INSERT INTO album (name, sort_name, artist_id)
@@ -112,13 +115,14 @@ export class CatalogRepository {
   async resolveTwins(tracks: NewTrack[]): Promise<{ resolved: number[]; albumGained: number[] }> {
     const named = tracks.filter((t) => t.spotifyId !== null);
     if (named.length === 0) return { resolved: [], albumGained: [] };
-    const column = <K extends keyof NewTrack>(key: K) => named.map((t) => t[key]);
+    const text = (key: KeyOf<string | null>) => textArray(named.map((t) => t[key]));
+    const number = (key: KeyOf<number | null>) => numberArray(named.map((t) => t[key]));
     const { rows } = await sql<{ id: number; album_gained: boolean }>`
       UPDATE track t SET spotify_id = n.spotify_id, album_id = coalesce(t.album_id, n.album_id),
         duration_ms = coalesce(t.duration_ms, n.duration_ms), updated_at = now()
       FROM unnest(
-        ${column('spotifyId')}::text[], ${column('artistId')}::bigint[], ${column('sortName')}::text[],
-        ${column('albumId')}::bigint[], ${column('durationMs')}::int[]
+        ${text('spotifyId')}::text[], ${number('artistId')}::bigint[], ${text('sortName')}::text[],
+        ${number('albumId')}::bigint[], ${number('durationMs')}::int[]
       ) AS n(spotify_id, artist_id, sort_name, album_id, duration_ms)
       WHERE t.spotify_id IS NULL AND t.artist_id = n.artist_id AND t.sort_name = n.sort_name COLLATE "C"
         AND NOT EXISTS (SELECT 1 FROM track x WHERE x.spotify_id = n.spotify_id)
@@ -159,7 +163,8 @@ export class CatalogRepository {
   /** Creates tracks (and their primary credit) unless a twin exists; returns nothing. */
   async insertTracks(tracks: NewTrack[]): Promise<void> {
     if (tracks.length === 0) return;
-    const column = <K extends keyof NewTrack>(key: K) => tracks.map((t) => t[key]);
+    const text = (key: KeyOf<string | null>) => textArray(tracks.map((t) => t[key]));
+    const number = (key: KeyOf<number | null>) => numberArray(tracks.map((t) => t[key]));
     await sql`
       WITH inserted AS (
         INSERT INTO track (spotify_id, name, sort_name, artist_id, album_id, duration_ms,
@@ -167,10 +172,10 @@ export class CatalogRepository {
         SELECT n.spotify_id, n.name, n.sort_name, n.artist_id, n.album_id, n.duration_ms,
           n.explicit, n.isrc, n.disc_number, n.track_number
         FROM unnest(
-          ${column('spotifyId')}::text[], ${column('name')}::text[], ${column('sortName')}::text[],
-          ${column('artistId')}::bigint[], ${column('albumId')}::bigint[], ${column('durationMs')}::int[],
-          ${column('explicit')}::boolean[], ${column('isrc')}::text[], ${column('discNumber')}::int[],
-          ${column('trackNumber')}::int[]
+          ${text('spotifyId')}::text[], ${text('name')}::text[], ${text('sortName')}::text[],
+          ${number('artistId')}::bigint[], ${number('albumId')}::bigint[], ${number('durationMs')}::int[],
+          ${booleanArray(tracks.map((t) => t.explicit))}::boolean[], ${text('isrc')}::text[],
+          ${number('discNumber')}::int[], ${number('trackNumber')}::int[]
         ) AS n(spotify_id, name, sort_name, artist_id, album_id, duration_ms,
           explicit, isrc, disc_number, track_number)
         WHERE n.spotify_id IS NOT NULL OR NOT EXISTS (

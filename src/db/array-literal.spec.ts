@@ -16,7 +16,12 @@ describe('array literals', () => {
     expect(await roundTrip(numberArray([1, -2, 1_700_000_000_123]), 'bigint[]')).toEqual([
       1, -2, 1_700_000_000_123,
     ]);
-    expect(await roundTrip(booleanArray([true, false]), 'boolean[]')).toEqual([true, false]);
+    expect(await roundTrip(numberArray([3, null, 0]), 'int[]')).toEqual([3, null, 0]);
+    expect(await roundTrip(booleanArray([true, null, false]), 'boolean[]')).toEqual([
+      true,
+      null,
+      false,
+    ]);
     const text = ['plain', null, 'NULL', '', 'quote " and \\ backslash', '{a,b}', ' spaced ', 'é'];
     expect(await roundTrip(textArray(text), 'text[]')).toEqual(text);
   });

@@ -4,13 +4,13 @@
  * element, which cost more than the database's work on a 50k-row batch.
  */
 
-/** Numbers (integers, epoch milliseconds): no element ever needs quoting. */
-export function numberArray(values: readonly number[]): string {
-  return `{${values.join(',')}}`;
+/** Numbers (integers, epoch milliseconds) with NULLs: no element ever needs quoting. */
+export function numberArray(values: readonly (number | null)[]): string {
+  return `{${values.map((v) => v ?? 'NULL').join(',')}}`;
 }
 
-export function booleanArray(values: readonly boolean[]): string {
-  return `{${values.map((v) => (v ? 't' : 'f')).join(',')}}`;
+export function booleanArray(values: readonly (boolean | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : v ? 't' : 'f')).join(',')}}`;
 }
 
 /** Text with NULLs: every element quoted, backslashes and double quotes escaped. */

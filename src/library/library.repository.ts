@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, type Transaction } from 'kysely';
+import { numberArray } from '../db/array-literal.js';
+import { fromEpochMs } from '../db/epoch-ms.js';
 import { idsNotOwned } from '../db/owned-ids.js';
 import type { DB } from '../db/schema.js';
 
@@ -78,8 +80,9 @@ export class LibraryRepository {
     // statement's snapshot predates its insert, so those rows come from the second branch.
     const { rows } = await sql<{ track_id: number; id: number; added: boolean }>`
       WITH input AS (
-        SELECT * FROM unnest(${tracks.map((t) => t.trackId)}::bigint[], ${tracks.map((t) => t.addedAt)}::timestamptz[])
-          AS n(track_id, added_at)
+        SELECT n.track_id, ${fromEpochMs('n.added_ms')} AS added_at
+        FROM unnest(${numberArray(tracks.map((t) => t.trackId))}::bigint[],
+          ${numberArray(tracks.map((t) => t.addedAt.getTime()))}::bigint[]) AS n(track_id, added_ms)
       ), written AS (
         INSERT INTO user_track (user_id, track_id, added_at, title_sort, artist_sort, album_sort, duration_ms,
           liked, liked_synced_at)

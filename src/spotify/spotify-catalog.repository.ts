@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import { numberArray, textArray } from '../db/array-literal.js';
+import { booleanArray, numberArray, textArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { sortKey } from '../db/sort-key.js';
 import { nextGenresVersion, stampGenreChanges } from '../stats/label-stats.js';
@@ -58,7 +58,7 @@ export class SpotifyCatalogRepository {
       UPDATE track t SET explicit = n.explicit, isrc = coalesce(n.isrc, t.isrc),
         disc_number = n.disc_number, track_number = n.track_number, updated_at = now()
       FROM unnest(
-        ${numberArray(column((t) => t.trackId))}::bigint[], ${column((t) => t.explicit)}::boolean[],
+        ${numberArray(column((t) => t.trackId))}::bigint[], ${booleanArray(column((t) => t.explicit))}::boolean[],
         ${textArray(column((t) => t.isrc))}::text[], ${numberArray(column((t) => t.discNumber))}::int[],
         ${numberArray(column((t) => t.trackNumber))}::int[]
       ) AS n(id, explicit, isrc, disc_number, track_number)

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { LibraryModule } from '../library/library.module.js';
+import { DatabaseOpsModule } from '../ops/database/database-ops.module.js';
 import { SmartPlaylistsModule } from '../smart-playlists/smart-playlists.module.js';
 import { PlaylistPushController } from './push/playlist-push.controller.js';
 import { PlaylistPushRepository } from './push/playlist-push.repository.js';
@@ -26,7 +27,14 @@ import { TokenCipher } from './token-cipher.js';
 
 /** The live link to Spotify: OAuth, the Web API client, sync and playlist push. */
 @Module({
-  imports: [AuthModule, CatalogModule, HistoryModule, LibraryModule, SmartPlaylistsModule],
+  imports: [
+    AuthModule,
+    CatalogModule,
+    DatabaseOpsModule,
+    HistoryModule,
+    LibraryModule,
+    SmartPlaylistsModule,
+  ],
   controllers: [SpotifyAuthController, SyncController, PlaylistPushController],
   providers: [
     // one HTTP layer for the process: its concurrency cap and rate-limit pause are per app

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { ApiError } from '../../common/errors/http-error.filter.js';
 import { LibraryMembershipService } from '../../library/library-membership.service.js';
 import type { TrackToAdd } from '../../library/library.repository.js';
+import { TableStatisticsService } from '../../ops/database/table-statistics.service.js';
+import type { DB } from '../../db/schema.js';
 import { PAGE_LIMIT, type SpotifyApi } from '../spotify-api.client.js';
 import type { SpotifyPaging, SpotifySavedTrack } from '../spotify-api.types.js';
 import {
@@ -40,6 +42,18 @@ const BATCH_ITEMS = 500;
  */
 const LOOKAHEAD = 10;
 
+/** What a library sync grows: a first sync fills them from empty (see analyzeGrown). */
+const SYNCED_TABLES: readonly (keyof DB)[] = [
+  'artist',
+  'album',
+  'track',
+  'track_artist',
+  'user_track',
+  'user_track_stats',
+  'user_artist',
+  'user_album',
+];
+
 export interface LibrarySyncResult {
   mode: LibrarySyncMode;
   /** tracks that joined the library */
@@ -62,6 +76,7 @@ export class LibrarySyncService {
     private readonly states: SyncStateRepository,
     private readonly importer: SpotifyTrackImporter,
     private readonly membership: LibraryMembershipService,
+    private readonly statistics: TableStatisticsService,
   ) {}
 
   async run(
@@ -104,7 +119,11 @@ export class LibrarySyncService {
     const pass = new Pass(this.states, userId, start, progress);
     const save: BatchSaver = {
       catalog: (items) => this.catalogTracks(items),
-      library: (tracks) => this.membership.like(userId, tracks, new Date(run.runStart)),
+      library: async (tracks) => {
+        const liked = await this.membership.like(userId, tracks, new Date(run.runStart));
+        await this.statistics.analyzeGrown(SYNCED_TABLES);
+        return liked;
+      },
     };
     try {
       if (start.mode === 'incremental') {
@@ -139,7 +158,8 @@ export class LibrarySyncService {
       await pass.write({ ...page, items: batch }, save).ready;
       batch = [];
     }
-    if (batch.length > 0) await pass.write({ items: batch, total: [...totals].at(-1)! }, save).ready;
+    if (batch.length > 0)
+      await pass.write({ items: batch, total: [...totals].at(-1)! }, save).ready;
     await pass.finished();
     // Offsets shift when the library changes during the run (before an interruption too):
     // an item may have been skipped, so un-like nothing this time (the next full sync will).
