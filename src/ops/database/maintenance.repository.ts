@@ -42,17 +42,16 @@ export class MaintenanceRepository {
   }
 
   /**
-   * Which of Spotlib's tables had at least as many rows written since their
-   * last ANALYZE as they then held (and at least `minRows`): their statistics
-   * describe half the table or less. Counts reach the statistics system when
-   * a session goes idle, at most a second late.
+   * Which of Spotlib's tables hold at least twice the rows (and at least
+   * `minRows`) their statistics were gathered on. Row counts reach the
+   * statistics system when a session goes idle, at most a second late.
    */
   async grownSinceAnalyze(tables: readonly (keyof DB)[], minRows: number): Promise<(keyof DB)[]> {
     const { rows } = await sql<{ name: keyof DB }>`
       SELECT s.relname AS name FROM pg_stat_user_tables s
       JOIN pg_class c ON c.oid = s.relid
       WHERE s.schemaname = current_schema() AND s.relname = ANY(${textArray(tables)}::text[])
-        AND s.n_mod_since_analyze >= greatest(${minRows}, c.reltuples)
+        AND s.n_live_tup >= greatest(${minRows}, 2 * c.reltuples)
       ORDER BY s.relname`.execute(this.db);
     return rows.map((r) => r.name);
   }

@@ -15,7 +15,7 @@ export const HISTORY_PARENTS = ['play_history', 'play_history_archive'] as const
  * planned on stale counts — and never analyzes a partitioned parent at all:
  * name the parents (ANALYZE of a parent also analyzes its partitions).
  */
-/** Below this many rows written, a table's statistics are left to autovacuum. */
+/** Below this many rows, a table's statistics are left to autovacuum. */
 const GROWN_MIN_ROWS = 1000;
 
 @Injectable()
