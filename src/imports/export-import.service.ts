@@ -11,6 +11,7 @@ import { LibraryRepository } from '../library/library.repository.js';
 import { TrackResolutionService } from '../library/track-resolution.service.js';
 import {
   HISTORY_PARENTS,
+  LIBRARY_TABLES,
   TableStatisticsService,
 } from '../ops/database/table-statistics.service.js';
 import { SmartPlaylistsService } from '../smart-playlists/smart-playlists.service.js';
@@ -183,6 +184,7 @@ export class ExportImportService {
       writing = (async () => {
         await this.recordPlays(user, chunk.plays, summary);
         await this.saveTracks(user, chunk.saved, summary);
+        await this.statistics.analyzeGrown(LIBRARY_TABLES);
         options.onProgress?.(progress);
         if (readSoFar) await options.onCheckpoint?.({ ...readSoFar, ...writtenSoFar(summary) });
       })();

@@ -9,11 +9,15 @@ import { LABEL_TABLES, rebuildLabelStats } from './label-stats.js';
  * Users (r: user_rollup_state) whose genre figures hold: built, and none of
  * their artists' catalog genres changed since.
  */
-const GENRES_CURRENT = sql<boolean>`(r.label_stats_version IS NOT NULL AND NOT EXISTS (
-  SELECT 1 FROM artist a
-  -- "> 0" lets the partial index (of artists ever changed) answer
-  WHERE a.genres_version > 0 AND a.genres_version > r.label_stats_version
-    AND EXISTS (SELECT 1 FROM user_artist ua WHERE ua.user_id = r.user_id AND ua.artist_id = a.id)))`;
+const GENRES_CURRENT = sql<boolean>`(r.label_stats_version IS NOT NULL AND (
+  -- no genre changed anywhere since the build (the usual case): no artist to look at.
+  -- Once most artists were ever stamped, the search below walks all the user's artists.
+  (SELECT c.genres_version FROM catalog_state c) <= r.label_stats_version
+  OR NOT EXISTS (
+    SELECT 1 FROM artist a
+    -- "> 0" lets the partial index (of artists ever changed) answer
+    WHERE a.genres_version > 0 AND a.genres_version > r.label_stats_version
+      AND EXISTS (SELECT 1 FROM user_artist ua WHERE ua.user_id = r.user_id AND ua.artist_id = a.id))))`;
 
 /** Whether a user's tag and genre figures can answer, rebuilding them, checking them. */
 @Injectable()

@@ -15,6 +15,21 @@ export const HISTORY_PARENTS = ['play_history', 'play_history_archive'] as const
  * planned on stale counts — and never analyzes a partitioned parent at all:
  * name the parents (ANALYZE of a parent also analyzes its partitions).
  */
+/**
+ * What adding tracks to a library grows (the catalog, the library and its
+ * counters): a first sync or import fills them from empty (see analyzeGrown).
+ */
+export const LIBRARY_TABLES = [
+  'artist',
+  'album',
+  'track',
+  'track_artist',
+  'user_track',
+  'user_track_stats',
+  'user_artist',
+  'user_album',
+] as const satisfies readonly (keyof DB)[];
+
 /** Below this many rows, a table's statistics are left to autovacuum. */
 const GROWN_MIN_ROWS = 1000;
 

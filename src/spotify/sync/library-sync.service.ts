@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { ApiError } from '../../common/errors/http-error.filter.js';
 import { LibraryMembershipService } from '../../library/library-membership.service.js';
 import type { TrackToAdd } from '../../library/library.repository.js';
-import { TableStatisticsService } from '../../ops/database/table-statistics.service.js';
-import type { DB } from '../../db/schema.js';
+import {
+  LIBRARY_TABLES,
+  TableStatisticsService,
+} from '../../ops/database/table-statistics.service.js';
 import { PAGE_LIMIT, type SpotifyApi } from '../spotify-api.client.js';
 import type { SpotifyPaging, SpotifySavedTrack } from '../spotify-api.types.js';
 import {
@@ -41,18 +43,6 @@ const BATCH_ITEMS = 500;
  * this one is written (the HTTP client caps what is in flight at once).
  */
 const LOOKAHEAD = 10;
-
-/** What a library sync grows: a first sync fills them from empty (see analyzeGrown). */
-const SYNCED_TABLES: readonly (keyof DB)[] = [
-  'artist',
-  'album',
-  'track',
-  'track_artist',
-  'user_track',
-  'user_track_stats',
-  'user_artist',
-  'user_album',
-];
 
 export interface LibrarySyncResult {
   mode: LibrarySyncMode;
@@ -121,7 +111,7 @@ export class LibrarySyncService {
       catalog: (items) => this.catalogTracks(items),
       library: async (tracks) => {
         const liked = await this.membership.like(userId, tracks, new Date(run.runStart));
-        await this.statistics.analyzeGrown(SYNCED_TABLES);
+        await this.statistics.analyzeGrown(LIBRARY_TABLES);
         return liked;
       },
     };
