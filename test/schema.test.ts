@@ -18,6 +18,14 @@ describeEachEngine('schema', (t) => {
     userTrackId = (await newUserTrack(t.db, userId)).id;
   });
 
+  it("plans every session with Spotlib's settings, whatever the server's defaults", async () => {
+    const { rows } = await sql<{ jit: string; random_page_cost: string }>`
+      SELECT current_setting('jit') AS jit, current_setting('random_page_cost') AS random_page_cost`.execute(
+      t.db,
+    );
+    expect(rows[0]).toEqual({ jit: 'off', random_page_cost: '1.1' });
+  });
+
   describe('CHECK constraints refuse bad rows', () => {
     const badUpdates: [string, () => Promise<unknown>][] = [
       ['a rating of 11 half-stars', () => updateUserTrack({ rating: 11 })],

@@ -41,6 +41,19 @@ export interface PGliteLocation {
   loadDataDir?: Blob | File;
 }
 
+/** Planner settings of every Spotlib session, whatever the server's defaults. */
+const SESSION_SETTINGS = {
+  // JIT compiles hundreds of functions for a plan over many partitions: seconds
+  // of work to speed up milliseconds of execution. Spotlib's queries are short.
+  jit: 'off',
+  // The default (4) prices an index probe as a seek on a spinning disk, so a batch
+  // of 500 lookups into a table of 60k rows was planned as a sequential scan and a
+  // hash: 10x slower once the table is cached, as a database of this size is (on
+  // SSD too). 1.1 is the usual setting for SSDs; it made a first 100k-track sync
+  // 30% faster (docs/decisions.md).
+  random_page_cost: '1.1',
+};
+
 export async function openPGlite(location: PGliteLocation): Promise<Database> {
   const pglite = await PGlite.create({
     ...(location.dataDir ? { dataDir: location.dataDir } : {}),
@@ -62,19 +75,6 @@ export async function openPGlite(location: PGliteLocation): Promise<Database> {
       : { rows: (await pglite.exec(text)).at(-1)?.rows ?? [] };
   return new Database(db, 'pglite', executeSql, pglite);
 }
-
-/** Planner settings of every Spotlib session, whatever the server's defaults. */
-const SESSION_SETTINGS = {
-  // JIT compiles hundreds of functions for a plan over many partitions: seconds
-  // of work to speed up milliseconds of execution. Spotlib's queries are short.
-  jit: 'off',
-  // The default (4) prices an index probe as a seek on a spinning disk, so a batch
-  // of 500 lookups into a table of 60k rows was planned as a sequential scan and a
-  // hash: 10x slower once the table is cached, as a database of this size is (on
-  // SSD too). 1.1 is the usual setting for SSDs; it made a first 100k-track sync
-  // 30% faster (docs/decisions.md).
-  random_page_cost: '1.1',
-};
 
 export function openPostgres(connectionString: string, poolSize = 10): Database {
   const pool = new pg.Pool({

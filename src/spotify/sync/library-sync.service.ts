@@ -107,10 +107,11 @@ export class LibrarySyncService {
     const stoppedAt = run.offset;
     const start = { ...run, offset: Math.max(0, run.offset - RESUME_OVERLAP) };
     const pass = new Pass(this.states, userId, start, progress);
+    const runStart = new Date(run.runStart);
     const save: BatchSaver = {
       catalog: (items) => this.catalogTracks(items),
       library: async (tracks) => {
-        const liked = await this.membership.like(userId, tracks, new Date(run.runStart));
+        const liked = await this.membership.like(userId, tracks, runStart);
         await this.statistics.analyzeGrown(LIBRARY_TABLES);
         return liked;
       },
@@ -124,7 +125,7 @@ export class LibrarySyncService {
         }
         return pass.result(0);
       }
-      return await this.fullPass(userId, api, pass, save, new Date(run.runStart));
+      return await this.fullPass(userId, api, pass, save, runStart);
     } finally {
       // a failed batch leaves the write before it to finish before the run is marked failed
       await pass.finished().catch(() => undefined);
