@@ -1,8 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../src/db/schema.js';
 import { describe, expect, it } from 'vitest';
 import type { PlayToRecord } from '../src/history/play-batch.js';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
 import { TrackResolutionService } from '../src/library/track-resolution.service.js';
+import { CatalogService } from '../src/catalog/catalog.service.js';
 import { GenresRepository } from '../src/library/genres.repository.js';
 import { TagsRepository } from '../src/library/tags.repository.js';
 import { SpotifyCatalogRepository } from '../src/spotify/spotify-catalog.repository.js';
@@ -19,6 +21,39 @@ const BATCHES_PER_WRITER = 6;
 const USERS = 3;
 
 describe.skipIf(!postgresAvailable())('concurrent recording on PostgreSQL', () => {
+  it('gives way when another writer adds the Spotify id a name-keyed artist is claiming', () =>
+    withTestDatabase('postgres', async (database) => {
+      const app = await createTestApp(database);
+      try {
+        const catalog = app.get(CatalogService);
+        const spotifyId = 'LowSpotifyArtist000001';
+        // An export named the artist first: a name-keyed row the id would claim.
+        const named = (await catalog.artistIds([{ name: 'Low' }])).get('name:low')!;
+        let claimed: Promise<Map<string, number>> | undefined;
+        const added = await database.db.transaction().execute(async (trx) => {
+          const { id } = await trx
+            .insertInto('artist')
+            .values({ spotify_id: spotifyId, name: 'Low', sort_name: 'low' })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          // The claim checks before this insert commits, then waits on it in the unique index.
+          claimed = catalog.artistIds([{ name: 'Low', spotifyId }]);
+          claimed.catch(() => undefined);
+          await waitForLockWait(database.db);
+          return id;
+        });
+        expect((await claimed!).get(`spotify:${spotifyId}`)).toBe(added);
+        const unresolved = await database.db
+          .selectFrom('artist')
+          .select('spotify_id')
+          .where('id', '=', named)
+          .executeTakeFirstOrThrow();
+        expect(unresolved.spotify_id).toBeNull();
+      } finally {
+        await app.close();
+      }
+    }));
+
   it(`${WRITERS} writers with overlapping batches leave every counter equal to a recount`, () =>
     withTestDatabase('postgres', async (database) => {
       const app = await createTestApp(database);
@@ -134,3 +169,15 @@ describe.skipIf(!postgresAvailable())('concurrent recording on PostgreSQL', () =
       }
     }));
 });
+
+/** Until some session of this database waits on a lock (at most 10 s). */
+async function waitForLockWait(db: Kysely<DB>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await sql<{ waiting: number }>`
+      SELECT count(*)::int AS waiting FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db);
+    if (rows[0]!.waiting > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('no session waited on a lock');
+}

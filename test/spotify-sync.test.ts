@@ -288,6 +288,39 @@ describeEachEngine('Spotify sync', (t) => {
     expect(rows.map((r) => r.spotify_id)).toEqual(['CompilationAlbum000001', null]);
   });
 
+  it('keeps namesake artists apart by their Spotify ids', async () => {
+    // An export named the artist first: the first Spotify id seen takes that row.
+    await server.app
+      .get(TrackResolutionService)
+      .resolve([{ artistName: 'NIRVANA', trackName: 'Known by name only' }]);
+    const [a, b] = truth()
+      .slice(0, 2)
+      .map((t) => emulator.state.catalogTrack(t.trackId)!);
+    const tracks = [a!, b!].map((t, i) => ({
+      ...t,
+      id: `NamesakeTrack00000000${i}`,
+      name: `Namesake song ${i}`,
+      artists: [{ ...t.artists[0]!, id: `NamesakeArtist0000000${i}`, name: 'Nirvana' }],
+    }));
+    const ids = await server.app.get(SpotifyTrackImporter).importTracks(tracks);
+    const { rows } = await sql<{ primary: string | null; credited: string | null }>`
+      SELECT a.spotify_id AS primary, c.spotify_id AS credited
+      FROM track t JOIN artist a ON a.id = t.artist_id
+      JOIN track_artist ta ON ta.track_id = t.id AND ta.position = 0
+      JOIN artist c ON c.id = ta.artist_id
+      WHERE t.id = ANY(${ids}::bigint[]) ORDER BY t.spotify_id`.execute(t.db);
+    expect(rows).toEqual([
+      { primary: 'NamesakeArtist00000000', credited: 'NamesakeArtist00000000' },
+      { primary: 'NamesakeArtist00000001', credited: 'NamesakeArtist00000001' },
+    ]);
+    const named = await sql<{ spotify_id: string | null }>`
+      SELECT spotify_id FROM artist WHERE sort_name = 'nirvana' ORDER BY id`.execute(t.db);
+    expect(named.rows.map((r) => r.spotify_id)).toEqual([
+      'NamesakeArtist00000000',
+      'NamesakeArtist00000001',
+    ]);
+  });
+
   it('answers a login Spotify refuses with a 400 naming it, changing nothing', async () => {
     const login = await server.app.inject({ method: 'GET', url: '/api/auth/spotify/login' });
     const state = new URL(login.headers.location as string).searchParams.get('state')!;

@@ -19,7 +19,6 @@ export interface TrackFactsToFill {
 
 export interface ArtistFactsToFill {
   artistId: number;
-  spotifyId: string | null;
   imageUrl: string | null;
   genres: { name: string; source: GenreSource }[];
 }
@@ -101,23 +100,18 @@ export class BackupCatalogRepository {
   }
 
   /**
-   * Artists' Spotify ids and images where they lack them, and the archive's
-   * genres for artists that have none here yet (Spotify's, which a sync
-   * would bring, or other sources').
+   * Artists' images where they lack them, and the archive's genres for
+   * artists that have none here yet (Spotify's, which a sync would bring, or
+   * other sources'). Their Spotify ids came with their rows
+   * (CatalogService.artistIds).
    */
   async fillArtists(artists: readonly ArtistFactsToFill[]): Promise<void> {
     if (artists.length === 0) return;
     const ids = numberArray(artists.map((a) => a.artistId));
     await this.db.transaction().execute(async (trx) => {
       const version = await nextGenresVersion(trx);
-      const given = sql`unnest(${ids}::bigint[], ${textArray(artists.map((a) => a.spotifyId))}::text[],
-        ${textArray(artists.map((a) => a.imageUrl))}::text[]) AS n(id, spotify_id, image_url)`;
-      await sql`
-        UPDATE artist a SET spotify_id = n.spotify_id, updated_at = now()
-        FROM (SELECT DISTINCT ON (spotify_id) * FROM ${given}
-              WHERE spotify_id IS NOT NULL ORDER BY spotify_id, id) n
-        WHERE a.id = n.id AND a.spotify_id IS NULL
-          AND NOT EXISTS (SELECT 1 FROM artist x WHERE x.spotify_id = n.spotify_id)`.execute(trx);
+      const given = sql`unnest(${ids}::bigint[], ${textArray(artists.map((a) => a.imageUrl))}::text[])
+        AS n(id, image_url)`;
       await sql`
         UPDATE artist a SET image_url = n.image_url, updated_at = now()
         FROM (SELECT DISTINCT ON (id) * FROM ${given} WHERE image_url IS NOT NULL ORDER BY id) n

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
-import { CatalogRepository } from '../catalog/catalog.repository.js';
-import { distinctBy } from '../catalog/catalog.service.js';
-import type { TrackMetadata } from '../catalog/track-metadata.js';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { artistKey, type TrackMetadata } from '../catalog/track-metadata.js';
 import type { DB } from '../db/schema.js';
-import { nameKey, sortKey } from '../db/sort-key.js';
+import { nameKey } from '../db/sort-key.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { LibraryRepository } from '../library/library.repository.js';
 import { TrackResolutionService } from '../library/track-resolution.service.js';
@@ -29,7 +28,7 @@ export class LibraryRestorer {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly resolution: TrackResolutionService,
-    private readonly catalog: CatalogRepository,
+    private readonly catalog: CatalogService,
     private readonly catalogFill: BackupCatalogRepository,
     private readonly library: LibraryRepository,
     private readonly history: HistoryRepository,
@@ -75,7 +74,6 @@ export class LibraryRestorer {
     }
     const artists = [...byId].map(([artistId, a]) => ({
       artistId,
-      spotifyId: a.spotifyId,
       imageUrl: a.imageUrl,
       genres: a.genres,
     }));
@@ -98,17 +96,11 @@ export class LibraryRestorer {
     );
   }
 
-  /** Catalog artist ids for archive artist keys, by name as SpotifyTrackImporter finds them. */
+  /** Catalog artist ids for archive artist keys, by Spotify id or name as every source finds them. */
   private async mapArtists(keys: RestoreKeys, artistKeys: readonly number[]): Promise<void> {
-    const facts = distinctBy(
-      artistKeys.map((key) => keys.artistFact(key)),
-      (a) => sortKey(a.name),
-    );
-    const ids = await this.catalog.ensureArtists(
-      facts.map((a) => ({ name: a.name, sortName: sortKey(a.name) })),
-    );
+    const ids = await this.catalog.artistIds(artistKeys.map((key) => keys.artistFact(key)));
     for (const key of artistKeys) {
-      keys.artists.set(key, ids.get(sortKey(keys.artistFact(key).name))!);
+      keys.artists.set(key, ids.get(artistKey(keys.artistFact(key)))!);
     }
   }
 
@@ -159,6 +151,7 @@ function metadataOf(track: RecordOf<'track'>, keys: RestoreKeys): TrackMetadata 
   return {
     spotifyId: track.spotifyId ?? undefined,
     artistName: keys.artistFact(track.artists[0]!).name,
+    artistSpotifyId: keys.artistFact(track.artists[0]!).spotifyId ?? undefined,
     trackName: track.name,
     albumName: track.album === null ? undefined : keys.albumFact(track.album).name,
     durationMs: track.durationMs ?? undefined,

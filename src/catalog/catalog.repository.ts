@@ -7,6 +7,9 @@ export interface NewArtist {
   name: string;
   sortName: string;
 }
+export interface NewSpotifyArtist extends NewArtist {
+  spotifyId: string;
+}
 export interface NewAlbum {
   name: string;
   sortName: string;
@@ -78,6 +81,40 @@ export class CatalogRepository {
       WHERE sort_name = ANY(${sortNames}::text[])
       ORDER BY sort_name, spotify_id IS NULL, id`.execute(this.db);
     return new Map(rows.map((r) => [r.sort_name, r.id]));
+  }
+
+  /**
+   * Artist ids by Spotify id. Spotify's ids tell namesakes apart, so each id
+   * is its own row: the row holding it; else the name-keyed row of its name,
+   * which takes it (an export named the artist before its id was known; the
+   * first id seen for a name wins); else a new row.
+   */
+  async ensureSpotifyArtists(artists: NewSpotifyArtist[]): Promise<Map<string, number>> {
+    if (artists.length === 0) return new Map();
+    const spotifyIds = textArray(artists.map((a) => a.spotifyId));
+    const sortNames = textArray(artists.map((a) => a.sortName));
+    await sql`
+      UPDATE artist a SET spotify_id = n.spotify_id, updated_at = now()
+      FROM (
+        SELECT DISTINCT ON (n.sort_name) n.spotify_id, n.sort_name
+        FROM unnest(${spotifyIds}::text[], ${sortNames}::text[]) AS n(spotify_id, sort_name)
+        WHERE NOT EXISTS (SELECT 1 FROM artist x WHERE x.spotify_id = n.spotify_id)
+        ORDER BY n.sort_name, n.spotify_id
+      ) n
+      WHERE a.spotify_id IS NULL AND a.sort_name = n.sort_name COLLATE "C"`.execute(this.db);
+    await sql`
+      INSERT INTO artist (spotify_id, name, sort_name)
+      SELECT n.spotify_id, n.name, n.sort_name
+      FROM unnest(${spotifyIds}::text[], ${textArray(artists.map((a) => a.name))}::text[], ${sortNames}::text[])
+        AS n(spotify_id, name, sort_name)
+      WHERE NOT EXISTS (SELECT 1 FROM artist x WHERE x.spotify_id = n.spotify_id)
+      ORDER BY n.spotify_id
+      ON CONFLICT (spotify_id) DO NOTHING`.execute(this.db);
+    const { rows } = await sql<{ spotify_id: string; id: number }>`
+      SELECT spotify_id, id FROM artist WHERE spotify_id = ANY(${spotifyIds}::text[])`.execute(
+      this.db,
+    );
+    return new Map(rows.map((r) => [r.spotify_id, r.id]));
   }
 
   /** Album ids by `${artistId}:${sortName}`, creating unresolved albums as needed. */

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { sortKey } from '../db/sort-key.js';
-import { CatalogRepository } from './catalog.repository.js';
-import { metadataKey, nameKeyOf, spotifyKey, type TrackMetadata } from './track-metadata.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
+import { CatalogRepository, type NewSpotifyArtist } from './catalog.repository.js';
+import {
+  artistKey,
+  metadataKey,
+  nameKeyOf,
+  spotifyKey,
+  type ArtistRef,
+  type TrackMetadata,
+} from './track-metadata.js';
 
 /** Unresolved tracks that just got their Spotify id; some also got an album. */
 export interface ResolvedInPlace {
@@ -58,14 +66,49 @@ export class CatalogService {
     return found;
   }
 
-  private async create(tracks: TrackMetadata[]): Promise<ResolvedInPlace> {
-    const artistIds = await this.catalog.ensureArtists(
-      distinctBy(
-        tracks.map((t) => ({ name: t.artistName, sortName: sortKey(t.artistName) })),
-        (a) => a.sortName,
-      ),
+  /**
+   * Catalog artist ids by `artistKey`, creating what is missing: by Spotify
+   * id where the source gives one, else by name (a resolved artist first).
+   */
+  async artistIds(artists: readonly ArtistRef[]): Promise<Map<string, number>> {
+    const distinct = distinctBy(artists, artistKey);
+    const named = distinct.filter((a) => !a.spotifyId);
+    const identified = distinct.flatMap((a) =>
+      a.spotifyId ? [{ ...a, spotifyId: a.spotifyId }] : [],
     );
-    const artistOf = (t: TrackMetadata) => artistIds.get(sortKey(t.artistName))!;
+    // Spotify ids first: a name the same batch names without an id then finds the row its id claimed
+    const bySpotifyId = await this.spotifyArtists(
+      identified.map((a) => ({ spotifyId: a.spotifyId, name: a.name, sortName: sortKey(a.name) })),
+    );
+    const byName = await this.catalog.ensureArtists(
+      named.map((a) => ({ name: a.name, sortName: sortKey(a.name) })),
+    );
+    return new Map(
+      distinct.map((a) => [
+        artistKey(a),
+        (a.spotifyId ? bySpotifyId.get(a.spotifyId) : byName.get(sortKey(a.name)))!,
+      ]),
+    );
+  }
+
+  private async spotifyArtists(artists: NewSpotifyArtist[]): Promise<Map<string, number>> {
+    try {
+      return await this.catalog.ensureSpotifyArtists(artists);
+    } catch (error) {
+      // Another writer added one of these ids between a claim's check and its update:
+      // the second try finds its row and claims nothing.
+      if (!isUniqueViolation(error)) throw error;
+      return this.catalog.ensureSpotifyArtists(artists);
+    }
+  }
+
+  private async create(tracks: TrackMetadata[]): Promise<ResolvedInPlace> {
+    const primaryOf = (t: TrackMetadata): ArtistRef => ({
+      name: t.artistName,
+      spotifyId: t.artistSpotifyId,
+    });
+    const artistIds = await this.artistIds(tracks.map(primaryOf));
+    const artistOf = (t: TrackMetadata) => artistIds.get(artistKey(primaryOf(t)))!;
     const albumIds = await this.catalog.ensureAlbums(
       distinctBy(
         tracks.flatMap((t) =>

@@ -4,6 +4,8 @@ import { sortKey } from '../db/sort-key.js';
 export interface TrackMetadata {
   spotifyId?: string | undefined;
   artistName: string;
+  /** the primary artist's Spotify id, when the source knows it (Spotify's API, a backup) */
+  artistSpotifyId?: string | undefined;
   trackName: string;
   albumName?: string | undefined;
   durationMs?: number | undefined;
@@ -22,3 +24,13 @@ export const spotifyKey = (spotifyId: string) => `spotify:${spotifyId}`;
 /** From sort keys already normalised (as the catalog stores them). */
 export const nameKeyOf = (artistSort: string, trackSort: string) =>
   `name:${artistSort}\u001f${trackSort}`;
+
+/** An artist as a source names it: Spotify's id tells namesakes apart; without one, the name. */
+export interface ArtistRef {
+  name: string;
+  spotifyId?: string | null | undefined;
+}
+
+/** Two refs with the same key stand for the same catalog artist. */
+export const artistKey = (artist: ArtistRef): string =>
+  artist.spotifyId ? spotifyKey(artist.spotifyId) : `name:${sortKey(artist.name)}`;

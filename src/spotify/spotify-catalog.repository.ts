@@ -8,8 +8,8 @@ import { nextGenresVersion, stampGenreChanges } from '../stats/label-stats.js';
 /** What Spotify says about a catalog track beyond its name, artist and album. */
 export interface TrackDetails {
   trackId: number;
-  /** every credited artist in order: the first is the track's primary artist */
-  artists: { id: number; spotifyId: string }[];
+  /** the catalog ids of every credited artist in order: the first is the track's primary artist */
+  artists: number[];
   album: { spotifyId: string; imageUrl: string | null; releaseDate: string | null } | null;
   explicit: boolean;
   isrc: string | null;
@@ -25,10 +25,10 @@ export interface ArtistDetails {
 }
 
 /**
- * Spotify's details on the shared catalog: Spotify ids of artists and albums
- * (first come, first kept: a name-keyed artist takes the first Spotify id
- * seen for it), all credited artists, album art, and the artist-details
- * cache with genres of source "spotify". Set-based per batch.
+ * Spotify's details on the shared catalog: all credited artists (their rows
+ * found by Spotify id: CatalogService.artistIds), album art and Spotify ids
+ * of albums (first come, first kept), and the artist-details cache with
+ * genres of source "spotify". Set-based per batch.
  */
 @Injectable()
 export class SpotifyCatalogRepository {
@@ -37,15 +37,8 @@ export class SpotifyCatalogRepository {
   async applyTrackDetails(tracks: readonly TrackDetails[]): Promise<void> {
     if (tracks.length === 0) return;
     const credits = tracks.flatMap((t) =>
-      t.artists.map((a, position) => ({ trackId: t.trackId, position, ...a })),
+      t.artists.map((id, position) => ({ trackId: t.trackId, position, id })),
     );
-    await sql`
-      UPDATE artist a SET spotify_id = n.spotify_id, updated_at = now()
-      FROM (SELECT DISTINCT ON (spotify_id) * FROM unnest(
-          ${numberArray(credits.map((c) => c.id))}::bigint[], ${textArray(credits.map((c) => c.spotifyId))}::text[]
-        ) AS n(id, spotify_id) ORDER BY spotify_id, id) n
-      WHERE a.id = n.id AND a.spotify_id IS NULL
-        AND NOT EXISTS (SELECT 1 FROM artist x WHERE x.spotify_id = n.spotify_id)`.execute(this.db);
     await sql`
       INSERT INTO track_artist (track_id, position, artist_id)
       SELECT * FROM unnest(

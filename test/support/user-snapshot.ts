@@ -73,22 +73,25 @@ export async function userSnapshot(db: Kysely<DB>, userId: number) {
             SELECT *, 'archive' FROM play_history_archive WHERE user_id = ${userId}) h
       ORDER BY h.played_at, 2`),
     artists: await q(sql`
-      SELECT a.name, ua.track_count, ua.play_count, ua.ms_played, ua.last_played_at
+      SELECT a.name, a.spotify_id, ua.track_count, ua.play_count, ua.ms_played, ua.last_played_at
       FROM user_artist ua JOIN artist a ON a.id = ua.artist_id
       WHERE ua.user_id = ${userId} AND (ua.track_count, ua.play_count, ua.ms_played) <> (0, 0, 0)
-      ORDER BY 1`),
+      ORDER BY 1, 2`),
     albums: await q(sql`
-      SELECT al.name, ar.name AS artist, ua.track_count, ua.play_count, ua.ms_played, ua.last_played_at
+      SELECT al.name, ar.name AS artist, ar.spotify_id AS artist_spotify, ua.track_count, ua.play_count,
+        ua.ms_played, ua.last_played_at
       FROM user_album ua JOIN album al ON al.id = ua.album_id JOIN artist ar ON ar.id = al.artist_id
       WHERE ua.user_id = ${userId} AND (ua.track_count, ua.play_count, ua.ms_played) <> (0, 0, 0)
-      ORDER BY 1, 2`),
+      ORDER BY 1, 2, 3`),
     hours: await q(sql`SELECT hour, plays, ms_played FROM user_hour_rollup
       WHERE user_id = ${userId} AND (plays, ms_played) <> (0, 0) ORDER BY hour`),
     artistMonths: await q(sql`
-      SELECT m.month, a.name, m.plays, m.ms_played FROM user_artist_month m JOIN artist a ON a.id = m.artist_id
-      WHERE m.user_id = ${userId} AND (m.plays, m.ms_played) <> (0, 0) ORDER BY 1, 2`),
+      SELECT m.month, a.name, a.spotify_id, m.plays, m.ms_played
+      FROM user_artist_month m JOIN artist a ON a.id = m.artist_id
+      WHERE m.user_id = ${userId} AND (m.plays, m.ms_played) <> (0, 0) ORDER BY 1, 2, 3`),
     albumMonths: await q(sql`
-      SELECT m.month, al.name, m.plays, m.ms_played FROM user_album_month m JOIN album al ON al.id = m.album_id
-      WHERE m.user_id = ${userId} AND (m.plays, m.ms_played) <> (0, 0) ORDER BY 1, 2`),
+      SELECT m.month, al.name, ar.spotify_id AS artist_spotify, m.plays, m.ms_played
+      FROM user_album_month m JOIN album al ON al.id = m.album_id JOIN artist ar ON ar.id = al.artist_id
+      WHERE m.user_id = ${userId} AND (m.plays, m.ms_played) <> (0, 0) ORDER BY 1, 2, 3`),
   };
 }

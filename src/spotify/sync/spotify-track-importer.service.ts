@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogRepository } from '../../catalog/catalog.repository.js';
-import { distinctBy } from '../../catalog/catalog.service.js';
-import type { TrackMetadata } from '../../catalog/track-metadata.js';
-import { sortKey } from '../../db/sort-key.js';
+import { CatalogService } from '../../catalog/catalog.service.js';
+import { artistKey, type TrackMetadata } from '../../catalog/track-metadata.js';
 import { TrackResolutionService } from '../../library/track-resolution.service.js';
 import type { SpotifyImage, SpotifyTrack } from '../spotify-api.types.js';
 import { SpotifyCatalogRepository } from '../spotify-catalog.repository.js';
@@ -17,21 +15,20 @@ import { SpotifyCatalogRepository } from '../spotify-catalog.repository.js';
 export class SpotifyTrackImporter {
   constructor(
     private readonly resolution: TrackResolutionService,
-    private readonly catalog: CatalogRepository,
+    private readonly catalog: CatalogService,
     private readonly spotifyCatalog: SpotifyCatalogRepository,
   ) {}
 
   async importTracks(tracks: readonly TrackFacts[]): Promise<number[]> {
     if (tracks.length === 0) return [];
     const trackIds = await this.resolution.resolve(tracks.map(toMetadata));
-    const credited = tracks.flatMap((t) =>
-      t.artists.map((a) => ({ name: a.name, sortName: sortKey(a.name) })),
+    const artistIds = await this.catalog.artistIds(
+      tracks.flatMap((t) => t.artists.map((a) => ({ name: a.name, spotifyId: a.id }))),
     );
-    const artistIds = await this.catalog.ensureArtists(distinctBy(credited, (a) => a.sortName));
     await this.spotifyCatalog.applyTrackDetails(
       tracks.map((t, i) => ({
         trackId: trackIds[i]!,
-        artists: t.artists.map((a) => ({ id: artistIds.get(sortKey(a.name))!, spotifyId: a.id })),
+        artists: t.artists.map((a) => artistIds.get(artistKey({ name: a.name, spotifyId: a.id }))!),
         album: {
           spotifyId: t.album.id,
           imageUrl: coverOf(t.album.images),
@@ -52,6 +49,7 @@ export function toMetadata(track: TrackFacts): TrackMetadata {
   return {
     spotifyId: track.id,
     artistName: track.artists[0]?.name ?? 'Unknown artist',
+    artistSpotifyId: track.artists[0]?.id,
     trackName: track.name,
     albumName: track.album.name || undefined,
     durationMs: track.duration_ms,
