@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,16 @@ export const root = path.resolve(import.meta.dirname, '../..');
 export const nodeArgs = process.env.BENCH_CPU_PROFILE
   ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
   : [];
+
+/**
+ * How a benchmark starts the CLI: as `npx spotlib` does, with the Node flags
+ * its shebang (`#!/usr/bin/env -S node …`) gives, then `extra` flags.
+ */
+export function cliArgs(extra: string[] = []): string[] {
+  const script = path.join(root, 'dist/cli.js');
+  const shebangFlags = readFileSync(script, 'utf8').split('\n', 1)[0]!.split(' ').slice(3);
+  return [...nodeArgs, ...shebangFlags, ...extra, script];
+}
 
 /**
  * An empty Spotlib for a measured run: a fresh data directory, and on
@@ -59,14 +70,7 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: string, extra: NodeJS.
 export async function cli(env: NodeJS.ProcessEnv, args: string[]) {
   const { stdout, stderr } = await run(
     process.execPath,
-    [
-      ...nodeArgs,
-      '--import',
-      path.join(root, 'dist-bench/bench/max-rss.js'),
-      path.join(root, 'dist/cli.js'),
-      ...args,
-      '--json',
-    ],
+    [...cliArgs(['--import', path.join(root, 'dist-bench/bench/max-rss.js')]), ...args, '--json'],
     { env, maxBuffer: 1 << 26 },
   );
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;

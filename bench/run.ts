@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { sql } from 'kysely';
 import { openPostgres } from '../src/db/database.js';
-import { spawnServer } from './environment.js';
+import { cliArgs, root, spawnServer } from './environment.js';
 import { writeBenchmarksMarkdown } from './report.js';
 
 const run = promisify(execFile);
@@ -32,7 +32,6 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
   },
 });
-const root = path.resolve(import.meta.dirname, '../..');
 const scale = values.scale.toUpperCase();
 const serverUrl =
   process.env.BENCH_DATABASE_URL ??
@@ -106,15 +105,14 @@ async function startServer(env: NodeJS.ProcessEnv) {
 
 /** Runs a CLI command; shows its progress bar when asked; returns its JSON result. */
 async function cli(env: NodeJS.ProcessEnv, args: string[], showProgress: boolean) {
-  const script = path.join(root, 'dist/cli.js');
   if (!showProgress) {
-    const { stdout } = await run(process.execPath, [script, ...args, '--json'], {
+    const { stdout } = await run(process.execPath, [...cliArgs(), ...args, '--json'], {
       env,
       maxBuffer: 1 << 26,
     });
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   }
-  const child = spawn(process.execPath, [script, ...args], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [...cliArgs(), ...args], { env, stdio: 'inherit' });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`spotlib ${args.join(' ')} exited with ${code}`);
   return {};

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { cli, freshEnvironment, nodeArgs, root, spawnServer } from './environment.js';
+import { cli, cliArgs, freshEnvironment, root, spawnServer } from './environment.js';
 import { writeBenchmarksMarkdown } from './report.js';
 
 const { values } = parseArgs({
@@ -91,8 +91,7 @@ async function startEmulator(): Promise<{ url: string; process: ChildProcess }> 
   const child = spawn(
     process.execPath,
     [
-      ...nodeArgs,
-      path.join(root, 'dist/cli.js'),
+      ...cliArgs(),
       'emulator',
       '--port',
       '0',

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=1024
 import 'reflect-metadata';
 import { runCli } from './cli/program.js';
 
