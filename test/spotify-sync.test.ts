@@ -140,6 +140,13 @@ describeEachEngine('Spotify sync', (t) => {
     }
     expect(await likedTracks()).toEqual(truth());
     expect(await drift()).toBe(0);
+    // every artist credited in the library was read, over several rounds of reads
+    const undescribed = await sql<{ described: boolean; artists: number }>`
+      SELECT a.details_fetched_at IS NOT NULL AS described, count(DISTINCT a.id)::int AS artists
+      FROM user_track ut JOIN track_artist ta ON ta.track_id = ut.track_id JOIN artist a ON a.id = ta.artist_id
+      WHERE ut.user_id = ${userId} GROUP BY 1`.execute(t.db);
+    expect(undescribed.rows).toEqual([{ described: true, artists: expect.any(Number) }]);
+    expect(undescribed.rows[0]!.artists).toBeGreaterThan(50);
     const again = await sync({ full: true });
     expect(again).toMatchObject({ newTracks: 0, plays: 0, savedTracks: TRACKS - held.size });
     expect(await likedTracks()).toEqual(truth());

@@ -111,15 +111,19 @@ export class SpotifyCatalogRepository {
     );
   }
 
-  /** The user's artists with a Spotify id whose details are missing or older than `staleDays`. */
-  async artistsToDescribe(userId: number, staleDays: number, limit: number) {
+  /**
+   * The user's artists with a Spotify id whose details are missing or older
+   * than `staleDays`, after artist `afterId`, in id order.
+   */
+  async artistsToDescribe(userId: number, staleDays: number, afterId: number, limit: number) {
+    // The user's credit is probed per artist (a scalar subquery, not EXISTS): as a semi-join
+    // the planner merged with every credit of the catalog up to the page, each round (0.9 s).
     const { rows } = await sql<{ id: number; spotify_id: string }>`
       SELECT a.id, a.spotify_id FROM artist a
-      WHERE a.spotify_id IS NOT NULL
+      WHERE a.id > ${afterId} AND a.spotify_id IS NOT NULL
         AND (a.details_fetched_at IS NULL OR a.details_fetched_at < now() - make_interval(days => ${staleDays}))
-        AND EXISTS (
-          SELECT 1 FROM track_artist ta JOIN user_track ut ON ut.track_id = ta.track_id
-          WHERE ta.artist_id = a.id AND ut.user_id = ${userId})
+        AND (SELECT true FROM track_artist ta JOIN user_track ut ON ut.track_id = ta.track_id
+             WHERE ta.artist_id = a.id AND ut.user_id = ${userId} LIMIT 1)
       ORDER BY a.id
       LIMIT ${limit}`.execute(this.db);
     return rows;

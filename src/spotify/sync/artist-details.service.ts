@@ -28,10 +28,12 @@ export class ArtistDetailsService {
   async describe(userId: number, api: SpotifyApi): Promise<number> {
     if (!(await this.states.claim(userId, 'artists'))) throw syncRunning('artists');
     let done = 0;
+    let after = 0;
     try {
       for (;;) {
-        const artists = await this.catalog.artistsToDescribe(userId, STALE_DAYS, BATCH);
+        const artists = await this.catalog.artistsToDescribe(userId, STALE_DAYS, after, BATCH);
         if (artists.length === 0) break;
+        after = artists.at(-1)!.id;
         const details = await Promise.all(
           artists.map(async (a) => detailsOf(a.id, await artistOrMissing(api, a.spotify_id))),
         );
