@@ -72,17 +72,15 @@ export class CatalogService {
    */
   async artistIds(artists: readonly ArtistRef[]): Promise<Map<string, number>> {
     const distinct = distinctBy(artists, artistKey);
-    const named = distinct.filter((a) => !a.spotifyId);
     const identified = distinct.flatMap((a) =>
-      a.spotifyId ? [{ ...a, spotifyId: a.spotifyId }] : [],
+      a.spotifyId ? [{ spotifyId: a.spotifyId, name: a.name, sortName: sortKey(a.name) }] : [],
+    );
+    const named = distinct.flatMap((a) =>
+      a.spotifyId ? [] : [{ name: a.name, sortName: sortKey(a.name) }],
     );
     // Spotify ids first: a name the same batch names without an id then finds the row its id claimed
-    const bySpotifyId = await this.spotifyArtists(
-      identified.map((a) => ({ spotifyId: a.spotifyId, name: a.name, sortName: sortKey(a.name) })),
-    );
-    const byName = await this.catalog.ensureArtists(
-      named.map((a) => ({ name: a.name, sortName: sortKey(a.name) })),
-    );
+    const bySpotifyId = await this.spotifyArtists(identified);
+    const byName = await this.catalog.ensureArtists(named);
     return new Map(
       distinct.map((a) => [
         artistKey(a),
