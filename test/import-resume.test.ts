@@ -50,12 +50,16 @@ describeEachEngine('the server during an import', (t) => {
       const accepted = await app.get(ImportsService).upload(user, uploadsOf(exportDir));
       // A client polling now and then, as the web app does.
       const answered: number[] = [];
+      let whileWriting = 0;
       let status = await statusOf(app, user.id, accepted.id);
       for (let i = 0; i < 3000 && status.status === 'running'; i++) {
         const response = await app.inject({ method: 'GET', url: `/api/history?limit=5` });
         answered.push(response.statusCode);
         status = await statusOf(app, user.id, accepted.id);
         if (status.status === 'running') answered.push(-1); // still importing after the answer
+        // answered between two of the import's commits, not only while it read files
+        const { items } = response.json<{ items: unknown[] }>();
+        if (status.status === 'running' && items.length > 0) whileWriting++;
         await setTimeout(100);
       }
       expect(status.status).toBe('completed');
@@ -63,6 +67,7 @@ describeEachEngine('the server during an import', (t) => {
       expect(answered.filter((code) => code === 200).length).toBeGreaterThan(2);
       expect(answered.filter((code) => code === -1).length).toBeGreaterThan(2);
       expect(answered.every((code) => code === 200 || code === -1)).toBe(true);
+      expect(whileWriting).toBeGreaterThan(2);
     } finally {
       await app.close();
     }

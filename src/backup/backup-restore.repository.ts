@@ -292,7 +292,7 @@ export class BackupRestoreRepository {
       ), hot AS (${insertInto('play_history', true)}),
       archived AS (${insertInto('play_history_archive', false)}),
       inserted AS (SELECT * FROM hot UNION ALL SELECT * FROM archived)
-      ${rollupChanges(userId, rollupZone, 'inserted', 1)}
+      ${rollupChanges(userId, rollupZone, 'inserted', 'add')}
       SELECT user_track_id AS "userTrackId",
         count(*) FILTER (WHERE NOT skipped)::int AS plays,
         count(*) FILTER (WHERE skipped)::int AS skips,

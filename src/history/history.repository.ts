@@ -175,7 +175,7 @@ export class HistoryRepository {
         ${insertInto('play_history_archive', sql`played_at < ${hotStart}`)}
       ), inserted AS (
         SELECT * FROM hot UNION ALL SELECT * FROM archived
-      ) ${rollupChanges(userId, rollupZone, 'inserted', 1)}
+      ) ${rollupChanges(userId, rollupZone, 'inserted', 'add')}
       SELECT user_track_id AS "userTrackId",
         count(*) FILTER (WHERE NOT skipped)::int AS plays,
         count(*) FILTER (WHERE skipped)::int AS skips,
@@ -261,7 +261,7 @@ export class HistoryRepository {
     }>`
       WITH hot AS (${remove('play_history')}), archived AS (${remove('play_history_archive')}),
       removed AS (SELECT * FROM hot UNION ALL SELECT * FROM archived)
-      ${rollupChanges(userId, rollupZone, 'removed', -1)}
+      ${rollupChanges(userId, rollupZone, 'removed', 'take')}
       SELECT played_at, ms_played, source, skipped, reason_start, reason_end FROM removed`.execute(
       trx,
     );

@@ -25,24 +25,26 @@ const USABLE = sql<boolean>`(r.ready AND r.time_zone = s.time_zone)`;
 export const ROLLUP_TABLES = ['user_hour_rollup', ...MONTH_ROLLUPS.map((r) => r.table)] as const;
 
 /**
- * Common table expressions (each after a comma) that add (sign 1) or take
- * away (sign -1) the plays of the CTE named `source` (user_track_id,
- * played_at, ms_played, skipped) to or from the user's rollups, keyed in
- * `timeZone`; nothing when the zone is null (rollups awaiting a rebuild).
- * The history statements that insert or delete plays end with them, so plays
- * and rollups change in one statement. A play counts when it is not a skip;
- * its time counts always, as the aggregates count them.
+ * Common table expressions (each after a comma) that add or take away the
+ * plays of the CTE named `source` (user_track_id, played_at, ms_played,
+ * skipped) to or from the user's rollups, keyed in `timeZone`; nothing when
+ * the zone is null (rollups awaiting a rebuild). The history statements that
+ * insert or delete plays end with them, so plays and rollups change in one
+ * statement. A play counts when it is not a skip; its time counts always, as
+ * the aggregates count them. `fill` writes into rollups emptied for a
+ * rebuild: plain inserts in key order, about a third cheaper than upserts
+ * over a whole history.
  */
 export function rollupChanges(
   userId: number,
   timeZone: string | null,
   source: 'inserted' | 'removed',
-  sign: 1 | -1,
+  change: 'add' | 'take' | 'fill',
 ): RawBuilder<unknown> {
   if (timeZone === null) return sql``;
   // Adding upserts; taking away updates the rows the plays were added to (an
   // upsert would check its negative proposed row against the CHECKs first).
-  const change = (table: string, keys: string[], keyExpressions: RawBuilder<unknown>[]) => {
+  const write = (table: string, keys: string[], keyExpressions: RawBuilder<unknown>[]) => {
     const grouped = sql`
       SELECT ${sql.join(keyExpressions.map((e, i) => sql`${e} AS ${sql.ref(keys[i]!)}`))},
         count(*) FILTER (WHERE NOT skipped) AS plays, sum(ms_played) AS ms_played
@@ -52,7 +54,11 @@ export function rollupChanges(
       )}
       GROUP BY ${sql.join(keyExpressions)}`;
     const columns = sql.join(keys.map((k) => sql.ref(k)));
-    return sign === 1
+    if (change === 'fill')
+      return sql`
+        INSERT INTO ${sql.table(table)} (user_id, ${columns}, plays, ms_played)
+        SELECT ${userId}, ${columns}, plays, ms_played FROM (${grouped}) d ORDER BY ${columns}`;
+    return change === 'add'
       ? sql`
         INSERT INTO ${sql.table(table)} AS r (user_id, ${columns}, plays, ms_played)
         SELECT ${userId}, ${columns}, plays, ms_played FROM (${grouped}) d
@@ -74,11 +80,11 @@ export function rollupChanges(
       FROM ${sql.table(source)} p
       JOIN user_track ut ON ut.user_id = ${userId} AND ut.id = p.user_track_id
       JOIN track t ON t.id = ut.track_id
-    ), rollup_hours AS (${change('user_hour_rollup', ['hour'], [sql`hour`])}),
+    ), rollup_hours AS (${write('user_hour_rollup', ['hour'], [sql`hour`])}),
     ${sql.join(
       MONTH_ROLLUPS.map(
         ({ table, key }) =>
-          sql`${sql.ref(`rollup_${table}`)} AS (${change(table, ['month', key], [sql`month`, sql.ref(key)])})`,
+          sql`${sql.ref(`rollup_${table}`)} AS (${write(table, ['month', key], [sql`month`, sql.ref(key)])})`,
       ),
     )}`;
 }
@@ -233,7 +239,7 @@ export class RollupsRepository {
         await trx.deleteFrom(table).where('user_id', '=', userId).execute();
       }
       await sql`
-        WITH inserted AS (${allPlays(userId)}) ${rollupChanges(userId, zone, 'inserted', 1)}
+        WITH inserted AS (${allPlays(userId)}) ${rollupChanges(userId, zone, 'inserted', 'fill')}
         SELECT 1`.execute(trx);
       await rebuildLabelStats(trx, userId);
       await sql`

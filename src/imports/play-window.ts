@@ -1,0 +1,89 @@
+import { metadataKey, type TrackMetadata } from '../catalog/track-metadata.js';
+import type { PlayToRecord } from '../history/play-batch.js';
+import type { ExportPlay } from './export-rows.js';
+
+const SOURCES = ['spotify_export', 'spotify_account_export'] as const;
+
+/**
+ * The rows read and not yet written. Plays are held as a few numbers each
+ * and each track's metadata once, so a window can span hundreds of thousands
+ * of plays in a few megabytes: written in artist order, a big import then
+ * moves each counter about once per window instead of once per chunk.
+ */
+export class PlayWindow {
+  /** the distinct tracks the plays name */
+  tracks: TrackMetadata[] = [];
+  /** tracks of the library file (`YourLibrary.json`) */
+  saved: TrackMetadata[] = [];
+  private trackIndex = new Map<string, number>();
+  private reasons: (string | null)[] = [null];
+  private reasonIndex = new Map<string | null, number>([[null, 0]]);
+  private trackOf: number[] = [];
+  private endedMs: number[] = [];
+  private msPlayed: number[] = [];
+  private sourceOf: number[] = [];
+  private reasonStart: number[] = [];
+  private reasonEnd: number[] = [];
+
+  get plays(): number {
+    return this.trackOf.length;
+  }
+
+  get rows(): number {
+    return this.plays + this.saved.length;
+  }
+
+  add(play: ExportPlay): void {
+    const key = metadataKey(play.track);
+    let index = this.trackIndex.get(key);
+    if (index === undefined) {
+      index = this.tracks.push(play.track) - 1;
+      this.trackIndex.set(key, index);
+    }
+    this.trackOf.push(index);
+    this.endedMs.push(play.endedAt.getTime());
+    this.msPlayed.push(play.msPlayed);
+    this.sourceOf.push(SOURCES.indexOf(play.source));
+    this.reasonStart.push(this.reasonCode(play.reasonStart));
+    this.reasonEnd.push(this.reasonCode(play.reasonEnd));
+  }
+
+  /**
+   * The plays in the order to write them: by the rank of their track (its
+   * artist's place), then by time. `trackIds` are the catalog ids of
+   * `tracks`, `rankOf` places a catalog track.
+   */
+  ordered(trackIds: readonly number[], rankOf: (trackId: number) => number): number[] {
+    const rank = this.trackOf.map((track) => rankOf(trackIds[track]!));
+    const order = Array.from(this.trackOf.keys());
+    return order.sort((a, b) => rank[a]! - rank[b]! || this.endedMs[a]! - this.endedMs[b]!);
+  }
+
+  /** Play `i` as the recorder takes it, its track given by `trackIds` (the ids of `tracks`). */
+  toRecord(i: number, trackIds: readonly number[]): PlayToRecord {
+    return {
+      trackId: trackIds[this.trackOf[i]!]!,
+      playedAt: new Date(this.endedMs[i]!),
+      msPlayed: this.msPlayed[i]!,
+      source: SOURCES[this.sourceOf[i]!]!,
+      reasonStart: this.reasons[this.reasonStart[i]!] ?? null,
+      reasonEnd: this.reasons[this.reasonEnd[i]!] ?? null,
+    };
+  }
+
+  /** Hands over the rows and starts empty. */
+  take(): PlayWindow {
+    const taken = Object.assign(new PlayWindow(), this);
+    Object.assign(this, new PlayWindow());
+    return taken;
+  }
+
+  private reasonCode(reason: string | null): number {
+    let code = this.reasonIndex.get(reason);
+    if (code === undefined) {
+      code = this.reasons.push(reason) - 1;
+      this.reasonIndex.set(reason, code);
+    }
+    return code;
+  }
+}
