@@ -129,6 +129,17 @@ describeEachEngine('recording plays', (t) => {
       await noDrift();
     });
 
+    it("skips a surplus play whose spread time is a recorded play's own", async () => {
+      // The minute's plays are spread a millisecond apart (…:00.000, .001, .002);
+      // the one precise play known matches one of them, and the second surplus
+      // play lands on its exact time: skipped, not a failed batch.
+      await record([play('2024-03-01T10:03:00.001Z', { msPlayed: 20_000 })]);
+      const threeInOneMinute = [1, 2, 3].map(() => minute('2024-03-01T10:03:00Z', 20_000));
+      expect(await record(threeInOneMinute)).toEqual({ inserted: 1, duplicates: 2 });
+      expect((await userTrack()).skip_count).toBe(2);
+      await noDrift();
+    });
+
     it('counts a play that both sources state in one batch once, keeping the precise record', async () => {
       const batch = [minute('2024-03-01T10:03:00Z'), play('2024-03-01T10:03:25Z')];
       expect(await record(batch)).toEqual({ inserted: 1, duplicates: 1 });

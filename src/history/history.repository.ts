@@ -137,7 +137,6 @@ export class HistoryRepository {
         (user_id, user_track_id, played_at, ms_played, source, skipped, reason_start, reason_end)
       SELECT ${userId}, user_track_id, played_at, ms_played, source, skipped, reason_start, reason_end
       FROM fresh WHERE ${months}
-      ON CONFLICT DO NOTHING
       RETURNING user_track_id, played_at, ms_played, skipped`;
     const column = <K extends keyof PreparedPlay>(key: K) => plays.map((p) => p[key]);
     const { rows } = await sql<PlayDelta>`
@@ -169,6 +168,12 @@ export class HistoryRepository {
           SELECT *, row_number() OVER (PARTITION BY grp ORDER BY played_at) AS position FROM batch
         ) b LEFT JOIN matched m ON m.grp = b.grp
         WHERE b.position > coalesce(m.n, 0)
+          -- a row a match missed (one of a spread group, after a merge took a play
+          -- between two others) whose key is taken: skipped, as a conflict would be.
+          -- Checked here rather than by ON CONFLICT, whose speculative insertion
+          -- made every inserted play 60% dearer (5.8 vs 9.3 µs).
+          AND NOT EXISTS (SELECT 1 FROM existing e
+            WHERE e.user_track_id = b.user_track_id AND e.played_at = b.played_at)
       ), hot AS (
         ${insertInto('play_history', sql`played_at >= ${hotStart}`)}
       ), archived AS (

@@ -277,7 +277,7 @@ export class ExportImportService {
     signal: AbortSignal | undefined,
     onChunk: (written: number) => void,
   ): Promise<void> {
-    const trackIds = await this.tracks.resolve(window.tracks);
+    const trackIds = await this.tracks.resolve(window.takeTracks());
     const rank = new Map(
       (await this.catalog.inArtistOrder([...new Set(trackIds)])).map((id, i) => [id, i]),
     );

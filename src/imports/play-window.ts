@@ -71,6 +71,17 @@ export class PlayWindow {
     };
   }
 
+  /**
+   * Hands over the tracks' metadata and forgets it (and its index): once the
+   * catalog has resolved them, their ids stand for them while plays are written.
+   */
+  takeTracks(): TrackMetadata[] {
+    const tracks = this.tracks;
+    this.tracks = [];
+    this.trackIndex = new Map();
+    return tracks;
+  }
+
   /** Hands over the rows and starts empty. */
   take(): PlayWindow {
     const taken = Object.assign(new PlayWindow(), this);
