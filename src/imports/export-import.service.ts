@@ -281,7 +281,8 @@ export class ExportImportService {
     const rank = new Map(
       (await this.catalog.inArtistOrder([...new Set(trackIds)])).map((id, i) => [id, i]),
     );
-    const order = window.ordered(trackIds, (trackId) => rank.get(trackId)!);
+    // a track merged away since it was resolved has no rank: it goes last
+    const order = window.ordered(trackIds, (trackId) => rank.get(trackId) ?? rank.size);
     for (let start = 0; start < order.length; start += chunkRows) {
       if (signal?.aborted) throw new ImportInterruptedError();
       const plays = order.slice(start, start + chunkRows).map((i) => window.toRecord(i, trackIds));
