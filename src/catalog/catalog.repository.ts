@@ -52,15 +52,6 @@ export class CatalogRepository {
     return new Map(rows.map((r) => [r.spotify_id!, r.id]));
   }
 
-  /** The tracks ordered by primary artist, then album: a user's counters for them in few rows at a time. */
-  async inArtistOrder(trackIds: readonly number[]): Promise<number[]> {
-    if (trackIds.length === 0) return [];
-    const { rows } = await sql<{ id: number }>`
-      SELECT id FROM track WHERE id = ANY(${numberArray(trackIds)}::bigint[])
-      ORDER BY artist_id, album_id, id`.execute(this.db);
-    return rows.map((r) => r.id);
-  }
-
   /** Tracks by (primary artist sort name, track sort name), a resolved one first. */
   async tracksByName(keys: { artistSort: string; trackSort: string }[]) {
     if (keys.length === 0) return [];

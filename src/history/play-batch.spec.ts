@@ -39,6 +39,22 @@ describe('prepareBatch', () => {
     ]);
   });
 
+  it('knows copies of a play and of a minute apart when the other source sorts between them', () => {
+    const minute = (iso: string) => play(1, iso, { source: 'spotify_account_export' });
+    const rows = prepare([
+      play(1, '2024-01-01T10:03:00Z'),
+      minute('2024-01-01T10:03:00Z'),
+      play(1, '2024-01-01T10:03:00Z'), // the first play again, from an overlapping file
+      play(1, '2024-01-01T10:03:00.300Z'), // and once more, a little off
+      minute('2024-01-01T10:03:00Z'), // the minute's second play
+    ]);
+    expect(rows.map((r) => [r.source, r.playedAt.toISOString(), r.group])).toEqual([
+      ['spotify_export', '2024-01-01T10:03:00.000Z', 1],
+      ['spotify_account_export', '2024-01-01T10:03:00.000Z', 2],
+      ['spotify_account_export', '2024-01-01T10:03:00.001Z', 2],
+    ]);
+  });
+
   it('marks plays under the threshold as skips unless the source decided', () => {
     const rows = prepare(
       [

@@ -45,17 +45,27 @@ export function prepareBatch(
   );
   const prepared: PreparedPlay[] = [];
   let group = 0;
-  let previous: { play: PlayToRecord; prepared: PreparedPlay } | undefined;
+  // Per track: the last precise play kept and the last coarse one, since plays
+  // of another source at the same time can sort between two copies of a play.
+  let trackId: number | undefined;
+  let lastPrecise: PlayToRecord | undefined;
+  let lastCoarse: { play: PlayToRecord; prepared: PreparedPlay } | undefined;
   for (const play of sorted) {
-    const sameTrack = previous?.play.trackId === play.trackId;
-    if (sameTrack && !isCoarse(play.source) && isRedelivery(previous!.play, play)) continue;
+    if (play.trackId !== trackId) {
+      trackId = play.trackId;
+      lastPrecise = undefined;
+      lastCoarse = undefined;
+    }
+    const coarse = isCoarse(play.source);
+    if (!coarse && lastPrecise && isRedelivery(lastPrecise, play)) continue;
     const joinsGroup =
-      sameTrack &&
-      isCoarse(play.source) &&
-      previous!.play.source === play.source &&
-      previous!.play.playedAt.getTime() === play.playedAt.getTime();
+      coarse &&
+      lastCoarse?.play.source === play.source &&
+      lastCoarse.play.playedAt.getTime() === play.playedAt.getTime();
     if (!joinsGroup) group++;
-    const offset = joinsGroup ? previous!.prepared.playedAt.getTime() + 1 : play.playedAt.getTime();
+    const offset = joinsGroup
+      ? lastCoarse!.prepared.playedAt.getTime() + 1
+      : play.playedAt.getTime();
     const row: PreparedPlay = {
       userTrackId: userTrackIdOf(play.trackId),
       playedAt: new Date(offset),
@@ -67,14 +77,14 @@ export function prepareBatch(
       group,
     };
     prepared.push(row);
-    previous = { play, prepared: row };
+    if (coarse) lastCoarse = { play, prepared: row };
+    else lastPrecise = play;
   }
   return prepared;
 }
 
 /** The same precise play twice in one batch (export files repeat rows). */
 function isRedelivery(a: PlayToRecord, b: PlayToRecord): boolean {
-  if (isCoarse(a.source)) return false;
   const apart = Math.abs(b.playedAt.getTime() - a.playedAt.getTime());
   const later = b.playedAt >= a.playedAt ? b : a;
   return apart <= Math.min(SAME_SOURCE_SKEW_MS, Math.max(1, later.msPlayed / 2));

@@ -5,7 +5,6 @@ import type { AuthUser } from '../auth/auth-user.js';
 import type { AppConfig, Engine } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { Database } from '../db/database.js';
-import { CatalogRepository } from '../catalog/catalog.repository.js';
 import type { TrackMetadata } from '../catalog/track-metadata.js';
 import { PlayRecorder } from '../history/play-recorder.service.js';
 import { LibraryMembershipService } from '../library/library-membership.service.js';
@@ -111,7 +110,6 @@ export class ExportImportService {
 
   constructor(
     private readonly tracks: TrackResolutionService,
-    private readonly catalog: CatalogRepository,
     private readonly recorder: PlayRecorder,
     private readonly membership: LibraryMembershipService,
     private readonly library: LibraryRepository,
@@ -216,6 +214,11 @@ export class ExportImportService {
         rowsRead: summary.rowsRead,
       });
       await this.readFile(source, threshold, summary, pending, async (bytesRead) => {
+        if (options.signal?.aborted) {
+          // stops reading at once; the write in flight ends (or fails) first
+          await writing;
+          throw new ImportInterruptedError();
+        }
         if (pending.rows >= 2 * windowRows) await cut(progressAt(bytesRead), false);
       });
       bytesBefore += source.size;
@@ -264,9 +267,9 @@ export class ExportImportService {
   }
 
   /**
-   * Writes a window in committed chunks: its tracks resolved at once, its
-   * plays in artist order (a chunk then holds few artists, albums and tracks,
-   * whose counters move once per window), then its library tracks.
+   * Writes a window in committed chunks, its plays in artist order (a chunk
+   * then holds few artists, albums and tracks, whose counters move about once
+   * per window), then its library tracks.
    * `onChunk` gets the share of the window written so far.
    */
   private async writeWindow(
@@ -277,20 +280,23 @@ export class ExportImportService {
     signal: AbortSignal | undefined,
     onChunk: (written: number) => void,
   ): Promise<void> {
-    const trackIds = await this.tracks.resolve(window.takeTracks());
-    const rank = new Map(
-      (await this.catalog.inArtistOrder([...new Set(trackIds)])).map((id, i) => [id, i]),
-    );
-    // a track merged away since it was resolved has no rank: it goes last
-    const order = window.ordered(trackIds, (trackId) => rank.get(trackId) ?? rank.size);
-    for (let start = 0; start < order.length; start += chunkRows) {
+    const order = window.ordered();
+    for (let start = 0; start < order.length;) {
       if (signal?.aborted) throw new ImportInterruptedError();
-      const plays = order.slice(start, start + chunkRows).map((i) => window.toRecord(i, trackIds));
+      const end = chunkEnd(window, order, start, chunkRows);
+      const chunk = order.slice(start, end);
+      // Resolved just before they are recorded: a track resolved earlier could
+      // meanwhile be merged into its twin by another writer, and be gone.
+      const tracks = [...new Set(chunk.map((i) => window.trackIndexOf(i)))];
+      const ids = await this.tracks.resolve(window.takeTracks(tracks));
+      const idOf = new Map(tracks.map((t, k) => [t, ids[k]!]));
+      const plays = chunk.map((i) => window.toRecord(i, idOf.get(window.trackIndexOf(i))!));
       const result = await this.recorder.record(user.id, plays);
       summary.playsInserted += result.inserted;
       summary.duplicatesSkipped += result.duplicates;
       await this.statistics.analyzeGrown(LIBRARY_TABLES);
-      onChunk((start + plays.length) / order.length);
+      onChunk(end / order.length);
+      start = end;
       // PGlite's one connection goes to whoever asks first once free: let
       // requests that waited through this chunk have it before the next one.
       await setImmediate();
@@ -309,6 +315,18 @@ export class ExportImportService {
     );
     summary.libraryTracks += tracks.length;
   }
+}
+
+/**
+ * Where the chunk starting at `start` ends: `rows` plays on, then on to the
+ * end of the last track's plays, so a track's plays from both exports meet in
+ * one batch (where the precise record of a play is the one kept).
+ */
+function chunkEnd(window: PlayWindow, order: number[], start: number, rows: number): number {
+  let end = Math.min(start + rows, order.length);
+  const last = window.trackIndexOf(order[end - 1]!);
+  while (end < order.length && window.trackIndexOf(order[end]!) === last) end++;
+  return end;
 }
 
 /** The summary's counts of what was written (the rest counts what was read). */

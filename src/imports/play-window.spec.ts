@@ -21,12 +21,14 @@ describe('PlayWindow', () => {
       play('A', '2024-01-01T10:08:00.250Z', { msPlayed: 1_000, reasonStart: 'fwdbtn' }),
     ];
     plays.forEach((p) => window.add(p));
-    expect(window.tracks.map((t) => t.trackName)).toEqual(['A', 'B']);
+    expect(window.tracks.map((t) => t?.trackName)).toEqual(['A', 'B']);
+    expect(window.takeTracks([1]).map((t) => t.trackName)).toEqual(['B']);
+    expect(window.tracks.map((t) => t?.trackName)).toEqual(['A', undefined]);
     expect(window.plays).toBe(3);
-    const trackIds = [11, 22];
-    expect([0, 1, 2].map((i) => window.toRecord(i, trackIds))).toEqual(
+    expect([0, 1, 2].map((i) => window.trackIndexOf(i))).toEqual([0, 1, 0]);
+    expect([0, 1, 2].map((i) => window.toRecord(i, 11))).toEqual(
       plays.map((p) => ({
-        trackId: p.track.trackName === 'A' ? 11 : 22,
+        trackId: 11,
         playedAt: p.endedAt,
         msPlayed: p.msPlayed,
         source: p.source,
@@ -36,18 +38,17 @@ describe('PlayWindow', () => {
     );
   });
 
-  it("orders plays by their track's rank, then by time", () => {
+  it('orders plays by artist, album and track, then by time', () => {
     const window = new PlayWindow();
-    window.add(play('late', '2024-01-03T00:00:00Z'));
-    window.add(play('early', '2024-01-02T00:00:00Z'));
-    window.add(play('late', '2024-01-01T00:00:00Z'));
-    window.add(play('early', '2024-01-01T00:00:00Z'));
-    // catalog ids of [late, early]; 'early' ranks first
-    const rank = new Map([
-      [7, 1],
-      [5, 0],
-    ]);
-    expect(window.ordered([7, 5], (id) => rank.get(id)!)).toEqual([3, 1, 2, 0]);
+    const by = (artistName: string, albumName: string, trackName: string) => ({
+      track: { artistName, albumName, trackName },
+    });
+    window.add(play('', '2024-01-03T00:00:00Z', by('Muse', 'Drones', 'Mercy')));
+    window.add(play('', '2024-01-02T00:00:00Z', by('Björk', 'Post', 'Hyperballad')));
+    window.add(play('', '2024-01-01T00:00:00Z', by('Muse', 'Drones', 'Mercy')));
+    window.add(play('', '2024-01-01T00:00:00Z', by('Muse', 'Absolution', 'Hysteria')));
+    window.add(play('', '2024-01-04T00:00:00Z', by('Björk', 'Post', 'Hyperballad')));
+    expect(window.ordered()).toEqual([1, 4, 3, 2, 0]);
   });
 
   it('hands its rows over and starts empty', () => {
@@ -58,7 +59,7 @@ describe('PlayWindow', () => {
     expect([taken.plays, taken.rows, taken.tracks.length]).toEqual([1, 2, 1]);
     expect([window.plays, window.rows, window.tracks.length]).toEqual([0, 0, 0]);
     window.add(play('B', '2024-01-01T10:00:00Z'));
-    expect(window.toRecord(0, [3]).trackId).toBe(3);
-    expect(taken.toRecord(0, [4]).trackId).toBe(4);
+    expect(window.tracks.map((t) => t?.trackName)).toEqual(['B']);
+    expect(taken.tracks.map((t) => t?.trackName)).toEqual(['A']);
   });
 });

@@ -11,8 +11,8 @@ const SOURCES = ['spotify_export', 'spotify_account_export'] as const;
  * moves each counter about once per window instead of once per chunk.
  */
 export class PlayWindow {
-  /** the distinct tracks the plays name */
-  tracks: TrackMetadata[] = [];
+  /** the distinct tracks the plays name (null once handed over by `takeTracks`) */
+  tracks: (TrackMetadata | null)[] = [];
   /** tracks of the library file (`YourLibrary.json`) */
   saved: TrackMetadata[] = [];
   private trackIndex = new Map<string, number>();
@@ -49,37 +49,49 @@ export class PlayWindow {
   }
 
   /**
-   * The plays in the order to write them: by the rank of their track (its
-   * artist's place), then by time. `trackIds` are the catalog ids of
-   * `tracks`, `rankOf` places a catalog track.
+   * The plays in the order to write them: by artist and album name (so a
+   * chunk holds few artists and albums), then track, then time; each track's
+   * plays together.
    */
-  ordered(trackIds: readonly number[], rankOf: (trackId: number) => number): number[] {
-    const rank = this.trackOf.map((track) => rankOf(trackIds[track]!));
+  ordered(): number[] {
+    const byName = Array.from(this.tracks.keys()).sort((a, b) => {
+      const [x, y] = [this.tracks[a], this.tracks[b]];
+      return compare(x?.artistName, y?.artistName) || compare(x?.albumName, y?.albumName) || a - b;
+    });
+    const rankOfTrack: number[] = [];
+    byName.forEach((track, rank) => (rankOfTrack[track] = rank));
+    const rank = this.trackOf.map((track) => rankOfTrack[track]!);
     const order = Array.from(this.trackOf.keys());
     return order.sort((a, b) => rank[a]! - rank[b]! || this.endedMs[a]! - this.endedMs[b]!);
   }
 
-  /** Play `i` as the recorder takes it, its track given by `trackIds` (the ids of `tracks`). */
-  toRecord(i: number, trackIds: readonly number[]): PlayToRecord {
+  /**
+   * The metadata of these tracks, forgotten here: once their plays are
+   * written it is garbage, and the window shrinks as it is written.
+   */
+  takeTracks(indexes: readonly number[]): TrackMetadata[] {
+    return indexes.map((i) => {
+      const track = this.tracks[i]!;
+      this.tracks[i] = null;
+      return track;
+    });
+  }
+
+  /** The index in `tracks` of play `i`'s track. */
+  trackIndexOf(i: number): number {
+    return this.trackOf[i]!;
+  }
+
+  /** Play `i` as the recorder takes it, its track being `trackId`. */
+  toRecord(i: number, trackId: number): PlayToRecord {
     return {
-      trackId: trackIds[this.trackOf[i]!]!,
+      trackId,
       playedAt: new Date(this.endedMs[i]!),
       msPlayed: this.msPlayed[i]!,
       source: SOURCES[this.sourceOf[i]!]!,
       reasonStart: this.reasons[this.reasonStart[i]!] ?? null,
       reasonEnd: this.reasons[this.reasonEnd[i]!] ?? null,
     };
-  }
-
-  /**
-   * Hands over the tracks' metadata and forgets it (and its index): once the
-   * catalog has resolved them, their ids stand for them while plays are written.
-   */
-  takeTracks(): TrackMetadata[] {
-    const tracks = this.tracks;
-    this.tracks = [];
-    this.trackIndex = new Map();
-    return tracks;
   }
 
   /** Hands over the rows and starts empty. */
@@ -97,4 +109,8 @@ export class PlayWindow {
     }
     return code;
   }
+}
+
+function compare(a: string | undefined, b: string | undefined): number {
+  return a === b ? 0 : (a ?? '') < (b ?? '') ? -1 : 1;
 }
