@@ -168,8 +168,8 @@ export class HistoryRepository {
           SELECT *, row_number() OVER (PARTITION BY grp ORDER BY played_at) AS position FROM batch
         ) b LEFT JOIN matched m ON m.grp = b.grp
         WHERE b.position > coalesce(m.n, 0)
-          -- a row a match missed (one of a spread group, after a merge took a play
-          -- between two others) whose key is taken: skipped, as a conflict would be.
+          -- a key already taken (a minute's surplus play spread onto the millisecond of
+          -- the precise play that matched the minute): skipped, as a conflict would be.
           -- Checked here rather than by ON CONFLICT, whose speculative insertion
           -- made every inserted play 60% dearer (5.8 vs 9.3 µs).
           AND NOT EXISTS (SELECT 1 FROM existing e

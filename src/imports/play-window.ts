@@ -58,11 +58,11 @@ export class PlayWindow {
       const [x, y] = [this.tracks[a], this.tracks[b]];
       return compare(x?.artistName, y?.artistName) || compare(x?.albumName, y?.albumName) || a - b;
     });
-    const rankOfTrack: number[] = [];
-    byName.forEach((track, rank) => (rankOfTrack[track] = rank));
-    const rank = this.trackOf.map((track) => rankOfTrack[track]!);
+    const rankOf: number[] = [];
+    byName.forEach((track, rank) => (rankOf[track] = rank));
+    const rank = (play: number) => rankOf[this.trackOf[play]!]!;
     const order = Array.from(this.trackOf.keys());
-    return order.sort((a, b) => rank[a]! - rank[b]! || this.endedMs[a]! - this.endedMs[b]!);
+    return order.sort((a, b) => rank(a) - rank(b) || this.endedMs[a]! - this.endedMs[b]!);
   }
 
   /**
@@ -111,6 +111,7 @@ export class PlayWindow {
   }
 }
 
-function compare(a: string | undefined, b: string | undefined): number {
-  return a === b ? 0 : (a ?? '') < (b ?? '') ? -1 : 1;
+/** Code-unit order, a missing name as the empty one. */
+function compare(a = '', b = ''): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
