@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { LocalUserService } from '../src/auth/local-user.service.js';
 import { createCommandContext, runCommand } from '../src/cli/command-context.js';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
+import { LibraryMembershipService } from '../src/library/library-membership.service.js';
 import { TrackResolutionService } from '../src/library/track-resolution.service.js';
 import type { SpotifyEmulator } from '../src/spotify/emulator/index.js';
 import { SpotifyApi, SpotifyApiFactory } from '../src/spotify/spotify-api.client.js';
@@ -15,8 +16,12 @@ import { useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
 import { connectSpotify, spotifyConfig, startTestEmulator } from './support/spotify.js';
 
-/** More than one write of 1000 saved items, so a full pass checkpoints on the way. */
+/**
+ * A full pass reads a first window of one write (500 saved items), then one
+ * of up to 1000 (two writes): it checkpoints on the way and inside a window.
+ */
 const TRACKS = 1300;
+const syncWindowItems = 1000;
 
 /**
  * Sync against the emulator, as one story per engine: the emulator's
@@ -30,7 +35,7 @@ describeEachEngine('Spotify sync', (t) => {
   afterAll(async () => {
     await emulator.close();
   });
-  const server = useTestApp(t, () => spotifyConfig(emulator));
+  const server = useTestApp(t, () => ({ ...spotifyConfig(emulator), syncWindowItems }));
   let userId: number;
   const held = new Set<string>();
 
@@ -226,15 +231,60 @@ describeEachEngine('Spotify sync', (t) => {
       .where('user_id', '=', userId)
       .where('kind', '=', 'library')
       .executeTakeFirstOrThrow();
-    // the first thousand were written and checkpointed; what was read after them was not
-    expect(state).toEqual({ status: 'failed', items_done: 1000 });
+    // the first window (500) was written and checkpointed; the one being read was not
+    expect(state).toEqual({ status: 'failed', items_done: 500 });
     emulator.state.resetRequestCounts();
     const resumed = await sync();
     expect(resumed).toMatchObject({ mode: 'full', unliked: 0 });
-    // from offset 950 (one page of overlap) to the end, not from 0
-    const pages = Math.ceil((TRACKS - held.size + 2 - 1 - 950) / 50);
+    // from offset 450 (one page of overlap) to the end, not from 0
+    const pages = Math.ceil((emulator.state.savedTracks.length - 450) / 50);
     expect(emulator.state.requestCounts['GET /v1/me/tracks']).toBe(pages);
     expect(await likedTracks()).toEqual(truth());
+  });
+
+  it('resumes a sync that died between two writes of a window from its start, counting new tracks once', async () => {
+    const played = new Set(emulator.state.plays.map((p) => p.trackId));
+    const gone = truth()
+      .map((s) => s.trackId)
+      .filter((id) => !played.has(id))
+      .slice(0, 600);
+    const { rows } = await sql<{ id: number }>`
+      SELECT ut.id FROM user_track ut JOIN track t ON t.id = ut.track_id
+      WHERE ut.user_id = ${userId} AND t.spotify_id = ANY(${gone}::text[])`.execute(t.db);
+    await server.app.get(LibraryMembershipService).remove(
+      userId,
+      rows.map((r) => r.id),
+    );
+    const membership = server.app.get(LibraryMembershipService);
+    const like = membership.like.bind(membership);
+    const dying = vi
+      .spyOn(membership, 'like')
+      .mockImplementationOnce(like)
+      .mockImplementationOnce(like)
+      .mockRejectedValueOnce(new Error('the process died'));
+    try {
+      await expect(sync({ full: true })).rejects.toThrow('the process died');
+    } finally {
+      dying.mockRestore();
+    }
+    const state = await t.db
+      .selectFrom('sync_state')
+      .select(['items_done', 'checkpoint'])
+      .where('user_id', '=', userId)
+      .where('kind', '=', 'library')
+      .executeTakeFirstOrThrow();
+    // the first window and half the second are written, yet the second's start is where a
+    // resumed run reads from
+    expect(state.items_done).toBe(1000);
+    expect(JSON.parse(state.checkpoint!)).toMatchObject({ offset: 500 });
+    emulator.state.resetRequestCounts();
+    const resumed = await sync();
+    expect(resumed).toMatchObject({ mode: 'full', newTracks: gone.length, unliked: 0 });
+    expect(emulator.state.requestCounts['GET /v1/me/tracks']).toBe(
+      Math.ceil((emulator.state.savedTracks.length - 450) / 50),
+    );
+    expect(await likedTracks()).toEqual(truth());
+    expect(await drift()).toBe(0);
   });
 
   it('records new recent plays once, whichever poll brings them', async () => {

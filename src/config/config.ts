@@ -16,6 +16,8 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Rows an import commits at a time: more is faster and takes more memory (default per engine). */
   IMPORT_CHUNK_ROWS: z.coerce.number().int().min(100).max(500_000).optional(),
+  /** Saved tracks a full Spotify sync reads before writing them in artist order. */
+  SYNC_WINDOW_ITEMS: z.coerce.number().int().min(100).max(100_000).default(10_000),
   /** 32 bytes (base64 or 64 hex digits) that encrypt Spotify tokens; else a key file in DATA_DIR. */
   ENCRYPTION_KEY: z.string().optional(),
   SPOTIFY_CLIENT_ID: z
@@ -53,6 +55,7 @@ export interface AppConfig {
   jobsEnabled: boolean;
   databasePoolSize: number;
   importChunkRows: number | undefined;
+  syncWindowItems: number;
   encryptionKey: string | undefined;
   spotify: SpotifyConfig;
   auth: AuthConfig;
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobsEnabled: e.JOBS_ENABLED,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     importChunkRows: e.IMPORT_CHUNK_ROWS,
+    syncWindowItems: e.SYNC_WINDOW_ITEMS,
     encryptionKey: e.ENCRYPTION_KEY,
     spotify: {
       clientId: e.SPOTIFY_CLIENT_ID,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Kysely, sql } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
 import { HistoryRepository } from '../history/history.repository.js';
@@ -7,6 +7,12 @@ import { AggregatesRepository, recomputeGroupsOf } from '../stats/aggregates.rep
 import { recountTagStats, tagsOfTracks } from '../stats/label-stats.js';
 import { RollupsRepository } from '../stats/rollups.repository.js';
 import { LibraryRepository, type TrackToAdd } from './library.repository.js';
+
+/** How many tracks joined the library, and how many of them were not liked before. */
+export interface Liked {
+  added: number;
+  newlyLiked: number;
+}
 
 /**
  * Tracks joining or leaving a user's library, with the artist and album
@@ -26,37 +32,52 @@ export class LibraryMembershipService {
   /**
    * Saves tracks in the user's library as liked (Spotify's Liked Songs),
    * adding the ones missing. `syncedAt` marks them seen by that library sync
-   * run (see unlikeNotSeenSince). Returns how many joined the library and
-   * how many were not liked before.
+   * run (see unlikeNotSeenSince); `checkpoint` runs in the same transaction,
+   * so what it records commits with the tracks. Returns how many joined the
+   * library and how many were not liked before.
    */
   async like(
     userId: number,
     tracks: readonly TrackToAdd[],
-    syncedAt?: Date,
-  ): Promise<{ added: number; newlyLiked: number }> {
-    if (tracks.length === 0) return { added: 0, newlyLiked: 0 };
+    options: {
+      syncedAt?: Date;
+      checkpoint?: (trx: Transaction<DB>, liked: Liked) => Promise<void>;
+    } = {},
+  ): Promise<Liked> {
     return this.db.transaction().execute(async (trx) => {
-      await this.history.lockForRecording(trx, userId);
-      const refs = await this.library.ensureUserTracks(trx, userId, tracks, {
-        syncedAt: syncedAt ?? null,
-      });
-      const added = refs.filter((r) => r.added).map((r) => r.trackId);
-      await this.aggregates.changeTrackCounts(trx, userId, added, 1);
-      const kept = refs.filter((r) => !r.added).map((r) => r.userTrackId);
-      if (kept.length === 0) return { added: added.length, newlyLiked: added.length };
-      const { rows } = await sql<{ was_liked: boolean }>`
-        WITH before AS (
-          SELECT id, liked FROM user_track
-          WHERE user_id = ${userId} AND id = ANY(${numberArray(kept)}::bigint[])
-        )
-        UPDATE user_track ut SET liked = true, updated_at = now(),
-          liked_synced_at = coalesce(${syncedAt ?? null}::timestamptz, ut.liked_synced_at)
-        FROM before
-        WHERE ut.user_id = ${userId} AND ut.id = before.id
-        RETURNING before.liked AS was_liked`.execute(trx);
-      const likedNow = rows.filter((r) => !r.was_liked).length;
-      return { added: added.length, newlyLiked: added.length + likedNow };
+      const liked = await this.likeIn(trx, userId, tracks, options.syncedAt);
+      await options.checkpoint?.(trx, liked);
+      return liked;
     });
+  }
+
+  private async likeIn(
+    trx: Transaction<DB>,
+    userId: number,
+    tracks: readonly TrackToAdd[],
+    syncedAt: Date | undefined,
+  ): Promise<Liked> {
+    if (tracks.length === 0) return { added: 0, newlyLiked: 0 };
+    await this.history.lockForRecording(trx, userId);
+    const refs = await this.library.ensureUserTracks(trx, userId, tracks, {
+      syncedAt: syncedAt ?? null,
+    });
+    const added = refs.filter((r) => r.added).map((r) => r.trackId);
+    await this.aggregates.changeTrackCounts(trx, userId, added, 1);
+    const kept = refs.filter((r) => !r.added).map((r) => r.userTrackId);
+    if (kept.length === 0) return { added: added.length, newlyLiked: added.length };
+    const { rows } = await sql<{ was_liked: boolean }>`
+      WITH before AS (
+        SELECT id, liked FROM user_track
+        WHERE user_id = ${userId} AND id = ANY(${numberArray(kept)}::bigint[])
+      )
+      UPDATE user_track ut SET liked = true, updated_at = now(),
+        liked_synced_at = coalesce(${syncedAt ?? null}::timestamptz, ut.liked_synced_at)
+      FROM before
+      WHERE ut.user_id = ${userId} AND ut.id = before.id
+      RETURNING before.liked AS was_liked`.execute(trx);
+    const likedNow = rows.filter((r) => !r.was_liked).length;
+    return { added: added.length, newlyLiked: added.length + likedNow };
   }
 
   /**

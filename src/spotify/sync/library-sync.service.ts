@@ -1,7 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { ApiError } from '../../common/errors/http-error.filter.js';
-import { LibraryMembershipService } from '../../library/library-membership.service.js';
+import type { AppConfig } from '../../config/config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { DB } from '../../db/schema.js';
+import { LibraryMembershipService, type Liked } from '../../library/library-membership.service.js';
 import type { TrackToAdd } from '../../library/library.repository.js';
 import {
   LIBRARY_TABLES,
@@ -55,10 +59,10 @@ export interface LibrarySyncResult {
 }
 
 /**
- * Spotify's Liked Songs into the library, newest first, a page at a time
- * (bounded memory, set-based writes, a checkpoint per page). Incremental
- * stops at the first page with nothing newly liked; full reads everything
- * and then un-likes what it did not see.
+ * Spotify's Liked Songs into the library (bounded memory, set-based writes,
+ * a checkpoint per write). Incremental reads newest first and stops at the
+ * first page with nothing newly liked; full reads everything, a window at a
+ * time, and then un-likes what it did not see.
  */
 @Injectable()
 export class LibrarySyncService {
@@ -67,6 +71,7 @@ export class LibrarySyncService {
     private readonly importer: SpotifyTrackImporter,
     private readonly membership: LibraryMembershipService,
     private readonly statistics: TableStatisticsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async run(
@@ -110,18 +115,23 @@ export class LibrarySyncService {
     const runStart = new Date(run.runStart);
     const save: BatchSaver = {
       catalog: (items) => this.catalogTracks(items),
-      library: async (tracks) => {
-        const liked = await this.membership.like(userId, tracks, runStart);
+      library: async (tracks, checkpoint) => {
+        const liked = await this.membership.like(userId, tracks, {
+          syncedAt: runStart,
+          checkpoint,
+        });
         await this.statistics.analyzeGrown(LIBRARY_TABLES);
         return liked;
       },
     };
     try {
       if (start.mode === 'incremental') {
-        for await (const page of api.savedTrackPages(pass.offset)) {
-          const liked = await pass.write(slim(page), save).liked;
+        let read = start.offset;
+        for await (const page of api.savedTrackPages(read)) {
+          read += page.items.length;
+          const liked = await pass.write({ ...slim(page), resumeAt: read }, save).liked;
           // A resumed incremental run goes on at least to the page where it stopped.
-          if (liked.newlyLiked === 0 && pass.offset > stoppedAt) break;
+          if (liked.newlyLiked === 0 && read > stoppedAt) break;
         }
         return pass.result(0);
       }
@@ -132,6 +142,15 @@ export class LibrarySyncService {
     }
   }
 
+  /**
+   * Reads every saved track, a window at a time, and writes each window in
+   * artist and album order: a batch then moves the track counts of a few
+   * artists and albums instead of one each per track (Spotify's order is the
+   * order of saving). The next window is read while one is written. A write
+   * checkpoints the window's start until the window's last write, so a
+   * resumed run re-reads at most a window; re-saving is idempotent, and new
+   * tracks stay exact, as the count is checkpointed with each write.
+   */
   private async fullPass(
     userId: number,
     api: SpotifyApi,
@@ -139,18 +158,22 @@ export class LibrarySyncService {
     save: BatchSaver,
     runStart: Date,
   ): Promise<LibrarySyncResult> {
-    let batch: SavedItem[] = [];
     const totals = new Set<number>();
-    for await (const page of pagesAhead(api, pass.offset)) {
-      totals.add(page.total);
-      pass.total ??= page.total;
-      batch.push(...page.items);
-      if (batch.length < BATCH_ITEMS && page.next !== null) continue;
-      await pass.write({ ...page, items: batch }, save).ready;
-      batch = [];
+    const pages = pagesAhead(api, pass.offset);
+    let start = pass.offset;
+    for await (const window of readAhead(windows(pages, this.config.syncWindowItems))) {
+      for (const total of window.totals) totals.add(total);
+      pass.total ??= window.totals[0];
+      const total = window.totals.at(-1)!;
+      const end = start + window.items.length;
+      const sorted = inArtistOrder(window.items);
+      for (let i = 0; i < sorted.length; i += BATCH_ITEMS) {
+        const items = sorted.slice(i, i + BATCH_ITEMS);
+        const resumeAt = i + BATCH_ITEMS >= sorted.length ? end : start;
+        await pass.write({ items, total, resumeAt }, save).ready;
+      }
+      start = end;
     }
-    if (batch.length > 0)
-      await pass.write({ items: batch, total: [...totals].at(-1)! }, save).ready;
     await pass.finished();
     // Offsets shift when the library changes during the run (before an interruption too):
     // an item may have been skipped, so un-like nothing this time (the next full sync will).
@@ -202,12 +225,21 @@ export function syncRunning(kind: string): ApiError {
   return new ApiError(409, 'sync_running', `A Spotify ${kind} sync is already running for you`);
 }
 
-type Liked = { added: number; newlyLiked: number };
+/** Saved items written in one transaction, and where a run resumes once they are. */
+interface Batch {
+  items: SavedItem[];
+  /** the library's size as the last page read said */
+  total: number;
+  resumeAt: number;
+}
 
 /** How a batch is saved: into the catalog, then into the user's library. */
 interface BatchSaver {
   catalog(items: readonly SavedItem[]): Promise<TrackToAdd[]>;
-  library(tracks: readonly TrackToAdd[]): Promise<Liked>;
+  library(
+    tracks: readonly TrackToAdd[],
+    checkpoint: (trx: Transaction<DB>, liked: Liked) => Promise<void>,
+  ): Promise<Liked>;
 }
 
 /**
@@ -218,8 +250,11 @@ interface BatchSaver {
  * in order.
  */
 class Pass {
+  /** where a resumed run starts reading: checkpointed with each write */
   offset: number;
   total: number | undefined;
+  /** items written, counted from where this run started reading (progress) */
+  private done: number;
   private newTracks: number;
   private pages = 0;
   private lastWrite: Promise<unknown> = Promise.resolve();
@@ -231,6 +266,7 @@ class Pass {
     private readonly progress: (done: number, total: number) => void,
   ) {
     this.offset = run.offset;
+    this.done = run.offset;
     this.total = run.total;
     this.newTracks = run.newTracks;
   }
@@ -240,15 +276,13 @@ class Pass {
    * (this one's catalog work and the previous library write are done);
    * `liked` when this batch is written and checkpointed.
    */
-  write(page: { items: SavedItem[]; total: number }, save: BatchSaver) {
-    const tracks = awaitedLater(save.catalog(page.items));
+  write(batch: Batch, save: BatchSaver) {
+    const tracks = awaitedLater(save.catalog(batch.items));
     const previous = this.lastWrite;
     const liked = awaitedLater(
       (async () => {
         await previous;
-        const result = await save.library(await tracks);
-        await this.checkpoint(page.items.length, page.total, result);
-        return result;
+        return this.saveLibrary(batch, save, await tracks);
       })(),
     );
     this.lastWrite = liked;
@@ -261,22 +295,29 @@ class Pass {
     return this.lastWrite;
   }
 
-  private async checkpoint(items: number, total: number, liked: Liked) {
-    this.pages++;
-    this.offset += items;
-    this.newTracks += liked.added;
-    const checkpoint = {
-      ...this.run,
-      offset: this.offset,
-      newTracks: this.newTracks,
-      total: this.total,
-    };
-    await this.states.progress(this.userId, 'library', {
-      checkpoint: JSON.stringify(checkpoint),
-      done: this.offset,
-      total,
+  /** The batch into the library, with the checkpoint in its transaction: a resumed run counts exactly. */
+  private async saveLibrary(batch: Batch, save: BatchSaver, tracks: TrackToAdd[]) {
+    const done = this.done + batch.items.length;
+    const liked = await save.library(tracks, async (trx, liked) => {
+      const checkpoint: Checkpoint = {
+        ...this.run,
+        offset: batch.resumeAt,
+        newTracks: this.newTracks + liked.added,
+        total: this.total,
+      };
+      await this.states.progress(
+        this.userId,
+        'library',
+        { checkpoint: JSON.stringify(checkpoint), done, total: batch.total },
+        trx,
+      );
     });
-    this.progress(this.offset, total);
+    this.pages++;
+    this.offset = batch.resumeAt;
+    this.done = done;
+    this.newTracks += liked.added;
+    this.progress(done, batch.total);
+    return liked;
   }
 
   result(unliked: number): LibrarySyncResult {
@@ -308,17 +349,66 @@ async function* pagesAhead(api: SpotifyApi, offset: number): AsyncGenerator<Save
   }
 }
 
+/**
+ * Pages gathered into windows of at least `size` items (the last one may be
+ * smaller). The first windows are a write each, then twice the one before:
+ * writing starts as soon as the first write's pages arrive.
+ */
+async function* windows(
+  pages: AsyncIterable<SavedPage>,
+  size: number,
+): AsyncGenerator<{ items: SavedItem[]; totals: number[] }> {
+  let target = Math.min(BATCH_ITEMS, size);
+  let window = { items: [] as SavedItem[], totals: [] as number[] };
+  for await (const page of pages) {
+    window.items.push(...page.items);
+    window.totals.push(page.total);
+    if (window.items.length < target) continue;
+    yield window;
+    window = { items: [], totals: [] };
+    target = Math.min(target * 2, size);
+  }
+  if (window.totals.length > 0) yield window;
+}
+
+/**
+ * The source's next value is read while the caller works on this one. A
+ * caller that stops early stops the source once its read in flight ends.
+ */
+async function* readAhead<T>(source: AsyncIterator<T>): AsyncGenerator<T> {
+  try {
+    let next = awaitedLater(source.next());
+    for (;;) {
+      const result = await next;
+      if (result.done) return;
+      next = awaitedLater(source.next());
+      yield result.value;
+    }
+  } finally {
+    void source.return?.().catch(() => undefined);
+  }
+}
+
+/** Grouped by the track's artist, then album: what moves the counts of the fewest of them per batch. */
+function inArtistOrder(items: readonly SavedItem[]): SavedItem[] {
+  const key = ({ track }: SavedItem) =>
+    `${track.artists[0]?.name ?? ''}\u0000${track.artists[0]?.id ?? ''}\u0000${track.album.id}`;
+  return items
+    .map((item) => ({ item, key: key(item) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ item }) => item);
+}
+
 /** A saved track as a pass keeps it: the facts only, not Spotify's whole object. */
 interface SavedItem {
   added_at: string;
   track: TrackFacts;
 }
-type SavedPage = Pick<SpotifyPaging<SavedItem>, 'items' | 'total' | 'next'>;
+type SavedPage = Pick<SpotifyPaging<SavedItem>, 'items' | 'total'>;
 
 function slim(page: SpotifyPaging<SpotifySavedTrack>): SavedPage {
   return {
     items: page.items.map((i) => ({ added_at: i.added_at, track: factsOf(i.track) })),
     total: page.total,
-    next: page.next,
   };
 }

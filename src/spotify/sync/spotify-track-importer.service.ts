@@ -83,6 +83,7 @@ export interface TrackFacts {
 /** A copy of only the facts, so a page's full objects can be collected at once. */
 export function factsOf(track: SpotifyTrack): TrackFacts {
   const { album } = track;
+  const cover = coverImage(album.images);
   return {
     id: track.id,
     name: track.name,
@@ -97,13 +98,18 @@ export function factsOf(track: SpotifyTrack): TrackFacts {
       id: album.id,
       name: album.name,
       release_date: album.release_date,
-      images: album.images,
+      // the one image the catalog keeps: a full sync holds windows of thousands of these
+      images: cover ? [cover] : [],
     },
   };
 }
 
 /** The image closest to 300 px: sharp in a list, small to load (Spotify sends 640, 300, 64). */
 export function coverOf(images: readonly SpotifyImage[]): string | null {
+  return coverImage(images)?.url ?? null;
+}
+
+function coverImage(images: readonly SpotifyImage[]): SpotifyImage | undefined {
   const distance = (i: SpotifyImage) => Math.abs((i.width ?? 300) - 300);
-  return [...images].sort((a, b) => distance(a) - distance(b))[0]?.url ?? null;
+  return [...images].sort((a, b) => distance(a) - distance(b))[0];
 }

@@ -51,8 +51,9 @@ export class SyncStateRepository {
     userId: number,
     kind: SyncKind,
     update: { checkpoint: string | null; done: number; total: number | null },
+    db: Kysely<DB> = this.db,
   ): Promise<void> {
-    await this.db
+    await db
       .updateTable('sync_state')
       .set({
         checkpoint: update.checkpoint,
