@@ -90,9 +90,12 @@ export class CatalogRepository {
    * first id seen for a name wins); else a new row.
    */
   async ensureSpotifyArtists(artists: NewSpotifyArtist[]): Promise<Map<string, number>> {
-    if (artists.length === 0) return new Map();
-    const spotifyIds = textArray(artists.map((a) => a.spotifyId));
-    const sortNames = textArray(artists.map((a) => a.sortName));
+    const found = await this.artistsBySpotifyId(artists.map((a) => a.spotifyId));
+    // most of a sync's artists are known after its first pages: one statement then
+    const missing = artists.filter((a) => !found.has(a.spotifyId));
+    if (missing.length === 0) return found;
+    const spotifyIds = textArray(missing.map((a) => a.spotifyId));
+    const sortNames = textArray(missing.map((a) => a.sortName));
     await sql`
       UPDATE artist a SET spotify_id = n.spotify_id, updated_at = now()
       FROM (
@@ -105,13 +108,19 @@ export class CatalogRepository {
     await sql`
       INSERT INTO artist (spotify_id, name, sort_name)
       SELECT n.spotify_id, n.name, n.sort_name
-      FROM unnest(${spotifyIds}::text[], ${textArray(artists.map((a) => a.name))}::text[], ${sortNames}::text[])
+      FROM unnest(${spotifyIds}::text[], ${textArray(missing.map((a) => a.name))}::text[], ${sortNames}::text[])
         AS n(spotify_id, name, sort_name)
       WHERE NOT EXISTS (SELECT 1 FROM artist x WHERE x.spotify_id = n.spotify_id)
       ORDER BY n.spotify_id
       ON CONFLICT (spotify_id) DO NOTHING`.execute(this.db);
+    const created = await this.artistsBySpotifyId(missing.map((a) => a.spotifyId));
+    return new Map([...found, ...created]);
+  }
+
+  private async artistsBySpotifyId(spotifyIds: string[]): Promise<Map<string, number>> {
+    if (spotifyIds.length === 0) return new Map();
     const { rows } = await sql<{ spotify_id: string; id: number }>`
-      SELECT spotify_id, id FROM artist WHERE spotify_id = ANY(${spotifyIds}::text[])`.execute(
+      SELECT spotify_id, id FROM artist WHERE spotify_id = ANY(${textArray(spotifyIds)}::text[])`.execute(
       this.db,
     );
     return new Map(rows.map((r) => [r.spotify_id, r.id]));

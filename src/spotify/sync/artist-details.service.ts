@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { awaitedLater } from '../../common/async.js';
 import type { SpotifyApi } from '../spotify-api.client.js';
 import type { SpotifyArtist } from '../spotify-api.types.js';
 import { SpotifyCatalogRepository, type ArtistDetails } from '../spotify-catalog.repository.js';
@@ -24,21 +25,21 @@ export class ArtistDetailsService {
     private readonly catalog: SpotifyCatalogRepository,
   ) {}
 
-  /** Returns how many artists were read. */
+  /**
+   * Returns how many artists were read. A round's details are fetched while
+   * the round before is written (it reads the artists after that round's).
+   */
   async describe(userId: number, api: SpotifyApi): Promise<number> {
     if (!(await this.states.claim(userId, 'artists'))) throw syncRunning('artists');
     let done = 0;
-    let after = 0;
     try {
+      let round = awaitedLater(this.fetchRound(userId, api, 0));
       for (;;) {
-        const artists = await this.catalog.artistsToDescribe(userId, STALE_DAYS, after, BATCH);
-        if (artists.length === 0) break;
-        after = artists.at(-1)!.id;
-        const details = await Promise.all(
-          artists.map(async (a) => detailsOf(a.id, await artistOrMissing(api, a.spotify_id))),
-        );
+        const details = await round;
+        if (details.length === 0) break;
+        round = awaitedLater(this.fetchRound(userId, api, details.at(-1)!.artistId));
         await this.catalog.applyArtistDetails(details);
-        done += artists.length;
+        done += details.length;
         await this.states.progress(userId, 'artists', { checkpoint: null, done, total: null });
       }
       await this.states.complete(userId, 'artists');
@@ -47,6 +48,14 @@ export class ArtistDetailsService {
       await this.states.fail(userId, 'artists', String(error));
       throw error;
     }
+  }
+
+  /** The details of the next artists to read after the artist id `after`, in id order. */
+  private async fetchRound(userId: number, api: SpotifyApi, after: number) {
+    const artists = await this.catalog.artistsToDescribe(userId, STALE_DAYS, after, BATCH);
+    return Promise.all(
+      artists.map(async (a) => detailsOf(a.id, await artistOrMissing(api, a.spotify_id))),
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
+import { awaitedLater, readAhead } from '../../common/async.js';
 import { ApiError } from '../../common/errors/http-error.filter.js';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -215,12 +216,6 @@ function distinctTracks(tracks: { trackId: number; addedAt: Date }[]) {
   return [...first.values()];
 }
 
-/** A promise awaited later (a page fetched ahead, a batch saved behind another): its failure surfaces then. */
-function awaitedLater<T>(work: Promise<T>): Promise<T> {
-  work.catch(() => undefined);
-  return work;
-}
-
 export function syncRunning(kind: string): ApiError {
   return new ApiError(409, 'sync_running', `A Spotify ${kind} sync is already running for you`);
 }
@@ -369,24 +364,6 @@ async function* windows(
     target = Math.min(target * 2, size);
   }
   if (window.totals.length > 0) yield window;
-}
-
-/**
- * The source's next value is read while the caller works on this one. A
- * caller that stops early stops the source once its read in flight ends.
- */
-async function* readAhead<T>(source: AsyncIterator<T>): AsyncGenerator<T> {
-  try {
-    let next = awaitedLater(source.next());
-    for (;;) {
-      const result = await next;
-      if (result.done) return;
-      next = awaitedLater(source.next());
-      yield result.value;
-    }
-  } finally {
-    void source.return?.().catch(() => undefined);
-  }
 }
 
 /** Grouped by the track's artist, then album: what moves the counts of the fewest of them per batch. */
