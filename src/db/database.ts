@@ -3,11 +3,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_stat_statements } from '@electric-sql/pglite/contrib/pg_stat_statements';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { AppConfig, Engine } from '../config/config.js';
 import { PreparingClient } from './prepared-statements.js';
 import type { DB } from './schema.js';
+import { YieldingPGliteDialect } from './yielding-pglite-dialect.js';
 
 const INT8_OID = 20;
 
@@ -67,7 +68,7 @@ export async function openPGlite(location: PGliteLocation): Promise<Database> {
       .map(([name, value]) => `SET ${name} = ${value};`)
       .join(' '),
   );
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<DB>({ dialect: new YieldingPGliteDialect({ pglite }) });
   // Multi-statement text (pg-boss's) only runs through exec; parameters only through query.
   const executeSql = async (text: string, values?: unknown[]) =>
     values?.length

@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -297,9 +296,6 @@ export class ExportImportService {
       await this.statistics.analyzeGrown(LIBRARY_TABLES);
       onChunk(end / order.length);
       start = end;
-      // PGlite's one connection goes to whoever asks first once free: let
-      // requests that waited through this chunk have it before the next one.
-      await setImmediate();
     }
     await this.saveTracks(user, window.saved, summary);
     if (order.length === 0) onChunk(1);
