@@ -136,7 +136,7 @@ export class LibrarySyncService {
         }
         return pass.result(0);
       }
-      return await this.fullPass(userId, api, pass, save, runStart);
+      return await this.fullPass(userId, api, start.offset, pass, save, runStart);
     } finally {
       // a failed batch leaves the write before it to finish before the run is marked failed
       await pass.finished().catch(() => undefined);
@@ -155,13 +155,14 @@ export class LibrarySyncService {
   private async fullPass(
     userId: number,
     api: SpotifyApi,
+    offset: number,
     pass: Pass,
     save: BatchSaver,
     runStart: Date,
   ): Promise<LibrarySyncResult> {
     const totals = new Set<number>();
-    const pages = pagesAhead(api, pass.offset);
-    let start = pass.offset;
+    const pages = pagesAhead(api, offset);
+    let start = offset;
     for await (const window of readAhead(windows(pages, this.config.syncWindowItems))) {
       for (const total of window.totals) totals.add(total);
       pass.total ??= window.totals[0];
@@ -238,15 +239,13 @@ interface BatchSaver {
 }
 
 /**
- * A pass over the saved tracks: its offset, checkpoint and progress after
- * each write. A batch's catalog work runs while the batch before it is
+ * A pass over the saved tracks: its checkpoint and progress after each
+ * write. A batch's catalog work runs while the batch before it is
  * written to the library (the two use different rows and connections), so
  * the database works on both at once; library writes and checkpoints stay
  * in order.
  */
 class Pass {
-  /** where a resumed run starts reading: checkpointed with each write */
-  offset: number;
   total: number | undefined;
   /** items written, counted from where this run started reading (progress) */
   private done: number;
@@ -260,7 +259,6 @@ class Pass {
     private readonly run: Checkpoint,
     private readonly progress: (done: number, total: number) => void,
   ) {
-    this.offset = run.offset;
     this.done = run.offset;
     this.total = run.total;
     this.newTracks = run.newTracks;
@@ -308,7 +306,6 @@ class Pass {
       );
     });
     this.pages++;
-    this.offset = batch.resumeAt;
     this.done = done;
     this.newTracks += liked.added;
     this.progress(done, batch.total);
