@@ -361,6 +361,29 @@ describe('SpotifyHttp server and network failures', () => {
     expect((error as Error).cause).toBeInstanceOf(TypeError);
     expect(seen).toHaveLength(2);
   });
+
+  it('does not send again a request marked resend: false whose answer was lost, but waits out a 429', async () => {
+    const create = () =>
+      fastHttp().api({
+        method: 'POST',
+        url: `${baseUrl}/v1/me/playlists`,
+        body: { name: 'Once' },
+        auth: tokenSource(),
+        resend: false,
+      });
+    for (const lost of [RESET, serverError(502)] as const) {
+      serve(lost, ok({ id: 'second' }));
+      seen = [];
+      const error = await failure(create());
+      expect(error).toBeInstanceOf(SpotifyUnavailableError);
+      expect(error).toMatchObject({ attempts: 1 });
+      expect(seen).toHaveLength(1);
+    }
+    serve(tooManyRequests('0.01'), ok({ id: 'made' }));
+    seen = [];
+    expect(await create()).toEqual({ id: 'made' });
+    expect(seen).toHaveLength(2);
+  });
 });
 
 describe('SpotifyHttp 401 and the token source', () => {

@@ -136,4 +136,56 @@ describeEachEngine('playlist push to Spotify', (t) => {
     expect(bad.json<{ message: string }>().message).toMatch(/force/);
     expect(emulator.state.playlists()).toHaveLength(before);
   });
+
+  /** A manual playlist of the first `count` tracks of the library's Spotify ones. */
+  const playlistOf = async (name: string, count: number) => {
+    const { rows } = await sql<{ id: number }>`
+      SELECT ut.id FROM user_track ut JOIN track t ON t.id = ut.track_id
+      WHERE ut.user_id = ${userId} AND t.spotify_id IS NOT NULL
+      ORDER BY t.sort_name, ut.id LIMIT ${count}`.execute(t.db);
+    const { id } = (await call('POST', '/playlists', { name })).json<{ id: number }>();
+    const trackIds = rows.map((r) => r.id);
+    expect((await call('POST', `/playlists/${id}/tracks`, { trackIds })).statusCode).toBe(201);
+    return id;
+  };
+  const remoteNamed = (name: string) =>
+    emulator.state.playlists().filter((playlist) => playlist.name === name);
+
+  it('makes one Spotify playlist when the answer to its create is lost', async () => {
+    const id = await playlistOf('Lost in transit', 5);
+    emulator.state.loseAnswers('POST /v1/me/playlists');
+    const pushed = await call('POST', `/playlists/${id}/push`, {});
+    expect(pushed.statusCode).toBe(201);
+    const [remote, ...more] = remoteNamed('Lost in transit');
+    expect(more).toHaveLength(0);
+    expect(pushed.json<PushResult>()).toMatchObject({
+      created: true,
+      spotifyPlaylistId: remote!.id,
+    });
+    expect(remote!.trackIds).toEqual(expected.slice(0, 5));
+  });
+
+  it('takes the playlist a push made before it stopped, and only that one', async () => {
+    const id = await playlistOf('Half done', 3);
+    // another playlist of the name, empty: without a create begun it is not ours
+    emulator.state.playlistStore.create({ name: 'Half done' });
+    const first = (await call('POST', `/playlists/${id}/push`, {})).json<PushResult>();
+    expect(remoteNamed('Half done')).toHaveLength(2);
+    // a push that stopped between creating and storing the playlist: it is on Spotify, empty
+    const made = emulator.state.playlistStore.create({ name: 'Half done' });
+    await t.db
+      .updateTable('playlist')
+      .set({ spotify_playlist_id: null, spotify_create_started_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    emulator.state.resetRequestCounts();
+    const again = (await call('POST', `/playlists/${id}/push`, {})).json<PushResult>();
+    expect(again).toMatchObject({ created: true, spotifyPlaylistId: made.id, tracks: 3 });
+    expect(emulator.state.requestCounts['POST /v1/me/playlists']).toBeUndefined();
+    expect(remoteNamed('Half done')).toHaveLength(3);
+    expect(emulator.state.playlist(made.id)!.trackIds).toEqual(expected.slice(0, 3));
+    expect(emulator.state.playlist(first.spotifyPlaylistId)!.trackIds).toEqual(
+      expected.slice(0, 3),
+    );
+  });
 });

@@ -313,6 +313,8 @@ export interface PlaylistTable {
   spotify_playlist_id: string | null;
   /** the playlist's snapshot on Spotify after our last push */
   spotify_snapshot_id: string | null;
+  /** a push began creating the Spotify playlist and has not stored it yet */
+  spotify_create_started_at: Timestamp | null;
   pushed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -341,6 +343,8 @@ export interface SmartPlaylistTable {
   spotify_playlist_id: string | null;
   /** the playlist's snapshot on Spotify after our last push */
   spotify_snapshot_id: string | null;
+  /** a push began creating the Spotify playlist and has not stored it yet */
+  spotify_create_started_at: Timestamp | null;
   pushed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

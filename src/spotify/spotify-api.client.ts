@@ -61,8 +61,27 @@ export class SpotifyApi {
     });
   }
 
+  /**
+   * Not sent twice: Spotify takes no idempotency key, so a create whose answer
+   * was lost throws SpotifyUnavailableError and may have made the playlist.
+   */
   createPlaylist(body: { name: string; description: string }): Promise<SpotifySimplifiedPlaylist> {
-    return this.send('POST', '/me/playlists', { ...body, public: false });
+    return this.http.api({
+      method: 'POST',
+      url: `${this.baseUrl}/me/playlists`,
+      body: { ...body, public: false },
+      auth: this.auth,
+      resend: false,
+    });
+  }
+
+  /** The user's playlists (owned and followed), page by page; stop by breaking. */
+  playlistPages(): AsyncGenerator<SpotifyPaging<SpotifySimplifiedPlaylist>> {
+    return this.http.pages<SpotifySimplifiedPlaylist>({
+      url: `${this.baseUrl}/me/playlists`,
+      query: { limit: PAGE_LIMIT },
+      auth: this.auth,
+    });
   }
 
   /** Replaces every item (up to 100; more follow with addItems). */

@@ -22,7 +22,9 @@
  * Every method is retried, POST included: a POST whose answer was lost may
  * already have been applied and is sent again. Callers make their POSTs safe to
  * repeat or accept a duplicate (the playlist push sets the items with PUT,
- * which is safe to repeat).
+ * which is safe to repeat) — or mark the request `resend: false` (creating a
+ * playlist): its first 5xx, network error or timeout then throws
+ * SpotifyUnavailableError, and the caller finds out whether it was applied.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -79,6 +81,8 @@ export interface SpotifyApiRequest {
   /** Sent as JSON. */
   body?: unknown;
   auth: AccessTokenSource;
+  /** false: not sent again after an answer that may hide its effect (5xx, network, timeout); 429s still are. */
+  resend?: boolean;
 }
 
 export interface SpotifyFormRequest {
@@ -131,7 +135,8 @@ export class SpotifyHttp {
   /** JSON request to the Web API with a bearer token; a 204 or empty body gives undefined. */
   async api<T>(request: SpotifyApiRequest): Promise<T> {
     const url = withQuery(request.url, request.query);
-    const sendWith = (token: string) => this.send(url, apiRequestInit(request, token));
+    const sendWith = (token: string) =>
+      this.send(url, apiRequestInit(request, token), request.resend ?? true);
     let answer = await sendWith(await request.auth.token());
     if (answer.status === 401) {
       answer = await sendWith(await request.auth.refresh());
@@ -179,12 +184,12 @@ export class SpotifyHttp {
   }
 
   /** One logical request: retries 429, 5xx, network errors and timeouts; returns any other answer. */
-  private async send(url: string, init: RequestInit): Promise<HttpAnswer> {
+  private async send(url: string, init: RequestInit, resend = true): Promise<HttpAnswer> {
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.attempt(url, init);
       const mayRetry = attempt <= this.maxRetries;
       if (outcome instanceof Error || outcome.status >= 500) {
-        if (!mayRetry) throw unavailable(outcome, attempt);
+        if (!mayRetry || !resend) throw unavailable(outcome, attempt);
         await this.sleep(this.backoffMs(attempt));
       } else if (outcome.status === 429) {
         await this.waitAfterRateLimit(outcome, attempt, mayRetry);

@@ -18,6 +18,7 @@ import { spotify } from './0017-spotify.js';
 import { accounts } from './0018-accounts.js';
 import { demoProfile } from './0019-demo-profile.js';
 import { labelStatsMigration } from './0020-label-stats.js';
+import { pushCreate } from './0021-push-create.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -42,6 +43,7 @@ export const migrations: readonly Migration[] = [
   accounts,
   demoProfile,
   labelStatsMigration,
+  pushCreate,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type {
   SpotifyCursorPaging,
   SpotifyPlayHistory,
-  SpotifySavedTrack,
   SpotifySearchResult,
 } from '../spotify-api.types.js';
 import {
@@ -40,16 +39,15 @@ export function registerApiRoutes(v1: FastifyInstance, state: EmulatorState): vo
 
   v1.get('/me', () => state.user);
 
-  v1.get('/me/tracks', (request) => {
+  v1.get('/me/tracks', (request, reply) => {
     requireScope(request, 'user-library-read');
     const { limit, offset } = pagingParams(queryOf(request), { maxLimit: 50 });
-    return objects.page('/me/tracks', library.savedCount, offset, limit, (position) => {
+    // a SavedTrackObject, joined from the rendered track
+    const page = objects.pageJson('/me/tracks', library.savedCount, offset, limit, (position) => {
       const saved = library.savedAt(position);
-      return {
-        added_at: isoSeconds(saved.addedAtMs),
-        track: objects.track(saved.trackIndex),
-      } satisfies SpotifySavedTrack;
+      return `{"added_at":"${isoSeconds(saved.addedAtMs)}","track":${objects.trackJson(saved.trackIndex)}}`;
     });
+    return reply.type('application/json; charset=utf-8').send(page);
   });
 
   v1.get('/me/player/recently-played', (request) => {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { oauthErrorBody, registerAccountsRoutes } from './accounts-routes.js';
 import { registerApiRoutes } from './api-routes.js';
 import { sendFault } from './faults.js';
@@ -36,6 +36,8 @@ export async function startSpotifyEmulator(
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   state.url = url;
   state.user.href = `${url}/v1/users/${state.user.id}`;
+  // before the first client: library pages then cost no rendering (the hrefs need the origin)
+  state.objects.render(state.library.savedTrackIndexes);
   return { url, state, close: () => app.close() };
 }
 
@@ -49,6 +51,7 @@ function buildApp(state: EmulatorState): FastifyInstance {
     (_request, body, done) => done(null, new URLSearchParams(body.toString())),
   );
 
+  const losingAnswer = new WeakSet<FastifyRequest>();
   // Counted first, then faults: a faulted request is answered before any handler can change state.
   app.addHook('onRequest', async (request, reply) => {
     const path = request.routeOptions.url ?? request.url.split('?')[0]!;
@@ -57,8 +60,16 @@ function buildApp(state: EmulatorState): FastifyInstance {
     if (!path.startsWith('/v1/') && path !== '/api/token') return;
     const fault = state.faultDice.roll(state.faults);
     if (fault.delayMs > 0) await sleep(fault.delayMs);
-    if (fault.answer === 'none') return;
+    if (fault.answer === 'none') {
+      if (state.takeLostAnswer(route)) losingAnswer.add(request);
+      return;
+    }
     return sendFault(reply, fault.answer, state.faults.retryAfterSeconds);
+  });
+  // After the handler acted: the client sees the connection drop, not the answer.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (losingAnswer.has(request)) request.raw.socket.destroy();
+    return payload;
   });
 
   app.setErrorHandler((error, request, reply) => {

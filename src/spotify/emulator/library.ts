@@ -63,6 +63,11 @@ export class Library {
     return this.savedIndexes.length;
   }
 
+  /** The saved tracks' catalog indexes, oldest first. */
+  get savedTrackIndexes(): readonly number[] {
+    return this.savedIndexes;
+  }
+
   /** The saved track at `position`, 0 the newest. */
   savedAt(position: number): SavedTrack {
     const i = this.savedIndexes.length - 1 - position;

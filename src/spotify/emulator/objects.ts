@@ -36,7 +36,13 @@ export type SpotifySimplifiedTrack = Omit<SpotifyTrack, 'album' | 'external_ids'
 /** Markets are deprecated in the Web API; every object claims the same few. */
 const MARKETS = ['DE', 'ES', 'FR', 'GB', 'SE', 'US'];
 
+/** Full tracks kept rendered at most (~1.9 kB each): a larger library renders the rest per page. */
+const RENDERED_TRACKS_LIMIT = 200_000;
+
 export class SpotifyObjects {
+  /** Full tracks as JSON by catalog index: a track never changes once generated. */
+  private readonly renderedTracks = new Map<number, string>();
+
   constructor(
     private readonly world: World,
     /** The emulator's origin, known once it listens: `http://127.0.0.1:P`. */
@@ -147,6 +153,25 @@ export class SpotifyObjects {
     };
   }
 
+  /**
+   * A full track as JSON, rendered once: library pages are joined from these,
+   * so the emulator answers as a remote service would, at once and without
+   * taking the CPU a sync it serves on the same machine needs (see render()).
+   */
+  trackJson(index: number): string {
+    let json = this.renderedTracks.get(index);
+    if (json === undefined) {
+      json = JSON.stringify(this.track(index));
+      if (this.renderedTracks.size < RENDERED_TRACKS_LIMIT) this.renderedTracks.set(index, json);
+    }
+    return json;
+  }
+
+  /** Renders these tracks ahead (the saved library, once the origin is known). */
+  render(trackIndexes: Iterable<number>): void {
+    for (const index of trackIndexes) this.trackJson(index);
+  }
+
   /** The context of a play: the track's album (the feed's plays all come from albums). */
   albumContext(trackIndex: number): SpotifyContext {
     const album = this.world.albums[this.world.track(trackIndex).albumIndex]!;
@@ -232,6 +257,18 @@ export class SpotifyObjects {
    * Offset paging over `total` items, each built on demand: a page costs
    * O(limit) however long the list. `path` is under /v1, without a query.
    */
+  /** page() as JSON, its items already JSON. */
+  pageJson(
+    path: string,
+    total: number,
+    offset: number,
+    limit: number,
+    itemJson: (position: number) => string,
+  ): string {
+    const { items, ...paging } = this.page(path, total, offset, limit, itemJson);
+    return `{${JSON.stringify(paging).slice(1, -1)},"items":[${items.join(',')}]}`;
+  }
+
   page<T>(
     path: string,
     total: number,

@@ -54,6 +54,7 @@ export class EmulatorState {
   faults: FaultSettings;
   /** Requests received per route ("GET /v1/me/tracks", "POST /v1/playlists/:id/items"), failed ones included. */
   readonly requestCounts: Record<string, number> = {};
+  private readonly lostAnswers: Record<string, number> = {};
   /** Set once the emulator listens: `http://127.0.0.1:P`. */
   url = '';
 
@@ -190,6 +191,23 @@ export class EmulatorState {
       uris.map((uri) => this.trackIndexOf(uri.replace(/^spotify:track:/, ''))),
     );
     return this.view(playlist);
+  }
+
+  /**
+   * The next `count` requests of `route` ("POST /v1/me/playlists") that reach
+   * their handler lose their answer: the change is made, then the connection
+   * drops, as when a network fails after the server acted.
+   */
+  loseAnswers(route: string, count = 1): void {
+    this.lostAnswers[route] = (this.lostAnswers[route] ?? 0) + count;
+  }
+
+  /** Whether this request of `route` is to lose its answer (counting it down). */
+  takeLostAnswer(route: string): boolean {
+    const left = this.lostAnswers[route] ?? 0;
+    if (left === 0) return false;
+    this.lostAnswers[route] = left - 1;
+    return true;
   }
 
   resetRequestCounts(): void {

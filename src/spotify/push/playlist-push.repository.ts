@@ -10,6 +10,8 @@ export interface PushTarget {
   description: string | null;
   spotifyPlaylistId: string | null;
   spotifySnapshotId: string | null;
+  /** a push began creating the Spotify playlist and did not store it */
+  createStartedAt: Date | null;
   /** a smart playlist never materialised yet (null for manual playlists) */
   evaluatedAt: Date | null;
 }
@@ -31,7 +33,7 @@ export class PlaylistPushRepository {
     if (kind === 'playlist') {
       const row = await this.db
         .selectFrom('playlist')
-        .select(['name', 'description', 'spotify_playlist_id', 'spotify_snapshot_id'])
+        .select(TARGET_COLUMNS)
         .where('user_id', '=', userId)
         .where('id', '=', id)
         .executeTakeFirst();
@@ -39,7 +41,7 @@ export class PlaylistPushRepository {
     }
     const row = await this.db
       .selectFrom('smart_playlist')
-      .select(['name', 'description', 'spotify_playlist_id', 'spotify_snapshot_id', 'evaluated_at'])
+      .select([...TARGET_COLUMNS, 'evaluated_at'])
       .where('user_id', '=', userId)
       .where('id', '=', id)
       .executeTakeFirst();
@@ -74,6 +76,16 @@ export class PlaylistPushRepository {
     }));
   }
 
+  /** Before creating the Spotify playlist: the next push then looks for one this push made. */
+  async markCreating(userId: number, kind: PushKind, id: number): Promise<void> {
+    await this.db
+      .updateTable(TABLE[kind])
+      .set({ spotify_create_started_at: new Date() })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** After each write to Spotify: a push stopped half-way is not mistaken for a change made there. */
   async recordPush(
     userId: number,
@@ -86,6 +98,7 @@ export class PlaylistPushRepository {
       .set({
         spotify_playlist_id: remote.spotifyPlaylistId,
         spotify_snapshot_id: remote.snapshotId,
+        spotify_create_started_at: null,
         pushed_at: new Date(),
       })
       .where('user_id', '=', userId)
@@ -94,16 +107,26 @@ export class PlaylistPushRepository {
   }
 }
 
+const TARGET_COLUMNS = [
+  'name',
+  'description',
+  'spotify_playlist_id',
+  'spotify_snapshot_id',
+  'spotify_create_started_at',
+] as const;
+
 function targetOf(row: {
   name: string;
   description: string | null;
   spotify_playlist_id: string | null;
   spotify_snapshot_id: string | null;
+  spotify_create_started_at: Date | null;
 }) {
   return {
     name: row.name,
     description: row.description,
     spotifyPlaylistId: row.spotify_playlist_id,
     spotifySnapshotId: row.spotify_snapshot_id,
+    createStartedAt: row.spotify_create_started_at,
   };
 }

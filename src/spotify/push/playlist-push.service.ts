@@ -10,7 +10,8 @@ import {
 } from '../spotify-api.client.js';
 import type { SpotifySimplifiedPlaylist } from '../spotify-api.types.js';
 import { asApiError } from '../spotify-failures.js';
-import { SpotifyApiError } from '../spotify-errors.js';
+import { SpotifyAuthService } from '../spotify-auth.service.js';
+import { SpotifyApiError, SpotifyUnavailableError } from '../spotify-errors.js';
 import {
   PlaylistPushRepository,
   type PushKind,
@@ -44,6 +45,7 @@ export class PlaylistPushService {
     private readonly repository: PlaylistPushRepository,
     private readonly clients: SpotifyApiFactory,
     private readonly smartPlaylists: SmartPlaylistsService,
+    private readonly auth: SpotifyAuthService,
   ) {}
 
   private readonly pushing = new Set<string>();
@@ -75,7 +77,7 @@ export class PlaylistPushService {
     const missing = entries.filter((e) => !e.spotifyId);
     try {
       const api = this.clients.forUser(user.id);
-      const remote = await this.remotePlaylist(api, target, force);
+      const remote = await this.remotePlaylist(user, api, { kind, id, ...target }, force);
       const record = (snapshotId: string) =>
         this.repository.recordPush(user.id, kind, id, { spotifyPlaylistId: remote.id, snapshotId });
       if (remote.created) await record(remote.snapshotId);
@@ -98,7 +100,12 @@ export class PlaylistPushService {
   }
 
   /** The Spotify playlist to write to: the one pushed before, or a new one if it is gone. */
-  private async remotePlaylist(api: SpotifyApi, target: PushTarget, force: boolean) {
+  private async remotePlaylist(
+    user: AuthUser,
+    api: SpotifyApi,
+    target: PushTarget & { kind: PushKind; id: number },
+    force: boolean,
+  ) {
     if (target.spotifyPlaylistId) {
       const existing = await playlistOrGone(api, target.spotifyPlaylistId);
       if (existing) {
@@ -112,11 +119,48 @@ export class PlaylistPushService {
         return { id: existing.id, snapshotId: existing.snapshot_id, created: false };
       }
     }
-    const created = await api.createPlaylist({
-      name: target.name,
-      description: target.description ?? 'Made with Spotlib',
-    });
-    return { id: created.id, snapshotId: created.snapshot_id, created: true };
+    return this.createOnce(user, api, target);
+  }
+
+  /**
+   * Creates the Spotify playlist unless an earlier try did: Spotify takes no
+   * idempotency key, so a create whose answer was lost (or a push that
+   * stopped before storing what it created) is followed by a look through
+   * the user's playlists for the empty one of this name they own.
+   */
+  private async createOnce(
+    user: AuthUser,
+    api: SpotifyApi,
+    target: PushTarget & { kind: PushKind; id: number },
+  ) {
+    const madeEarlier = () => this.emptyOwnedPlaylist(user, api, target.name);
+    const earlier = target.createStartedAt ? await madeEarlier() : undefined;
+    if (earlier) return { id: earlier.id, snapshotId: earlier.snapshot_id, created: true };
+    await this.repository.markCreating(user.id, target.kind, target.id);
+    try {
+      const created = await api.createPlaylist({
+        name: target.name,
+        description: target.description ?? 'Made with Spotlib',
+      });
+      return { id: created.id, snapshotId: created.snapshot_id, created: true };
+    } catch (error) {
+      if (!(error instanceof SpotifyUnavailableError)) throw error;
+      const made = await madeEarlier();
+      if (!made) throw error;
+      return { id: made.id, snapshotId: made.snapshot_id, created: true };
+    }
+  }
+
+  /** The user's own empty playlist of this name on Spotify, if there is one. */
+  private async emptyOwnedPlaylist(user: AuthUser, api: SpotifyApi, name: string) {
+    const { spotifyUserId } = await this.auth.connection(user);
+    for await (const page of api.playlistPages()) {
+      const found = page.items.find(
+        (p) => p.owner.id === spotifyUserId && p.name === name && p.items.total === 0,
+      );
+      if (found) return found;
+    }
+    return undefined;
   }
 }
 
