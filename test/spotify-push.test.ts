@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { LocalUserService } from '../src/auth/local-user.service.js';
 import { createCommandContext, runCommand } from '../src/cli/command-context.js';
 import { LibraryMembershipService } from '../src/library/library-membership.service.js';
 import { TrackResolutionService } from '../src/library/track-resolution.service.js';
 import type { SpotifyEmulator } from '../src/spotify/emulator/index.js';
 import type { PushResult } from '../src/spotify/push/playlist-push.service.js';
+import { SpotifyApi } from '../src/spotify/spotify-api.client.js';
+import { SpotifyApiError, SpotifyUnavailableError } from '../src/spotify/spotify-errors.js';
 import { SyncService } from '../src/spotify/sync/sync.service.js';
 import { useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
@@ -150,6 +152,14 @@ describeEachEngine('playlist push to Spotify', (t) => {
   };
   const remoteNamed = (name: string) =>
     emulator.state.playlists().filter((playlist) => playlist.name === name);
+  const createMark = async (id: number) =>
+    (
+      await t.db
+        .selectFrom('playlist')
+        .select('spotify_create_started_at')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).spotify_create_started_at;
 
   it('makes one Spotify playlist when the answer to its create is lost', async () => {
     const id = await playlistOf('Lost in transit', 5);
@@ -163,6 +173,7 @@ describeEachEngine('playlist push to Spotify', (t) => {
       spotifyPlaylistId: remote!.id,
     });
     expect(remote!.trackIds).toEqual(expected.slice(0, 5));
+    expect(await createMark(id)).toBeNull();
   });
 
   it('takes the playlist a push made before it stopped, and only that one', async () => {
@@ -178,14 +189,45 @@ describeEachEngine('playlist push to Spotify', (t) => {
       .set({ spotify_playlist_id: null, spotify_create_started_at: new Date() })
       .where('id', '=', id)
       .execute();
+    // newer still, so listed first: a sibling pushed empty (its playlist is claimed) and a namesake with items
+    const sibling = (await call('POST', '/playlists', { name: 'Half done' })).json<{
+      id: number;
+    }>();
+    const siblingPush = await call('POST', `/playlists/${sibling.id}/push`, {});
+    expect(siblingPush.json<PushResult>()).toMatchObject({ created: true, tracks: 0 });
+    const filled = emulator.state.playlistStore.create({ name: 'Half done' });
+    emulator.state.editPlaylistRemotely(filled.id, [`spotify:track:${expected[0]!}`]);
     emulator.state.resetRequestCounts();
     const again = (await call('POST', `/playlists/${id}/push`, {})).json<PushResult>();
     expect(again).toMatchObject({ created: true, spotifyPlaylistId: made.id, tracks: 3 });
     expect(emulator.state.requestCounts['POST /v1/me/playlists']).toBeUndefined();
-    expect(remoteNamed('Half done')).toHaveLength(3);
+    expect(await createMark(id)).toBeNull();
+    expect(remoteNamed('Half done')).toHaveLength(5);
     expect(emulator.state.playlist(made.id)!.trackIds).toEqual(expected.slice(0, 3));
     expect(emulator.state.playlist(first.spotifyPlaylistId)!.trackIds).toEqual(
       expected.slice(0, 3),
     );
+  });
+
+  it('forgets a create Spotify refused, and creates again when a failed one made nothing', async () => {
+    const id = await playlistOf('Second try', 2);
+    const create = vi.spyOn(SpotifyApi.prototype, 'createPlaylist');
+    try {
+      create.mockRejectedValueOnce(new SpotifyApiError(403, 'Insufficient client scope'));
+      expect((await call('POST', `/playlists/${id}/push`, {})).statusCode).toBeGreaterThanOrEqual(
+        400,
+      );
+      expect(await createMark(id)).toBeNull();
+      // a 5xx that made nothing: the push finds no playlist of the name and creates once more
+      create.mockRejectedValueOnce(new SpotifyUnavailableError(1, 500));
+      const pushed = await call('POST', `/playlists/${id}/push`, {});
+      expect(pushed.statusCode).toBe(201);
+      expect(create).toHaveBeenCalledTimes(3);
+    } finally {
+      create.mockRestore();
+    }
+    expect(remoteNamed('Second try')).toHaveLength(1);
+    expect(remoteNamed('Second try')[0]!.trackIds).toEqual(expected.slice(0, 2));
+    expect(await createMark(id)).toBeNull();
   });
 });

@@ -253,10 +253,6 @@ export class SpotifyObjects {
     };
   }
 
-  /**
-   * Offset paging over `total` items, each built on demand: a page costs
-   * O(limit) however long the list. `path` is under /v1, without a query.
-   */
   /** page() as JSON, its items already JSON. */
   pageJson(
     path: string,
@@ -269,6 +265,10 @@ export class SpotifyObjects {
     return `{${JSON.stringify(paging).slice(1, -1)},"items":[${items.join(',')}]}`;
   }
 
+  /**
+   * Offset paging over `total` items, each built on demand: a page costs
+   * O(limit) however long the list. `path` is under /v1, without a query.
+   */
   page<T>(
     path: string,
     total: number,

@@ -194,9 +194,9 @@ export class EmulatorState {
   }
 
   /**
-   * The next `count` requests of `route` ("POST /v1/me/playlists") that reach
-   * their handler lose their answer: the change is made, then the connection
-   * drops, as when a network fails after the server acted.
+   * The next `count` requests of `route` ("POST /v1/me/playlists") not drawn
+   * for a fault lose their answer: the handler acts (or refuses), then the
+   * connection drops, as when a network fails after the server acted.
    */
   loseAnswers(route: string, count = 1): void {
     this.lostAnswers[route] = (this.lostAnswers[route] ?? 0) + count;

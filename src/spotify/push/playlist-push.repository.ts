@@ -76,14 +76,35 @@ export class PlaylistPushRepository {
     }));
   }
 
-  /** Before creating the Spotify playlist: the next push then looks for one this push made. */
-  async markCreating(userId: number, kind: PushKind, id: number): Promise<void> {
+  /**
+   * Set before creating the Spotify playlist (the next push then looks for
+   * one this push made); cleared when Spotify refused the create.
+   */
+  async markCreating(userId: number, kind: PushKind, id: number, creating: boolean): Promise<void> {
     await this.db
       .updateTable(TABLE[kind])
-      .set({ spotify_create_started_at: new Date() })
+      .set({ spotify_create_started_at: creating ? new Date() : null })
       .where('user_id', '=', userId)
       .where('id', '=', id)
       .execute();
+  }
+
+  /** The Spotify playlists the user's playlists and smart playlists are pushed to. */
+  async pushedSpotifyIds(userId: number): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('playlist')
+      .select('spotify_playlist_id')
+      .where('user_id', '=', userId)
+      .where('spotify_playlist_id', 'is not', null)
+      .unionAll((db) =>
+        db
+          .selectFrom('smart_playlist')
+          .select('spotify_playlist_id')
+          .where('user_id', '=', userId)
+          .where('spotify_playlist_id', 'is not', null),
+      )
+      .execute();
+    return new Set(rows.map((r) => r.spotify_playlist_id!));
   }
 
   /** After each write to Spotify: a push stopped half-way is not mistaken for a change made there. */

@@ -18,6 +18,9 @@ import {
   type PushTarget,
 } from './playlist-push.repository.js';
 
+/** Creates of one push whose answers were lost, when none turned out made. */
+const CREATE_ATTEMPTS = 3;
+
 /** Tracks without a Spotify id named in the answer; the count covers them all. */
 const MISSING_LISTED = 50;
 
@@ -123,40 +126,58 @@ export class PlaylistPushService {
   }
 
   /**
-   * Creates the Spotify playlist unless an earlier try did: Spotify takes no
-   * idempotency key, so a create whose answer was lost (or a push that
-   * stopped before storing what it created) is followed by a look through
-   * the user's playlists for the empty one of this name they own.
+   * Creates the Spotify playlist unless an earlier try did. Spotify takes no
+   * idempotency key, so after a create whose answer was lost (or a push that
+   * stopped before storing what it created) the push looks through the
+   * user's playlists for the empty one of this name they own that no other
+   * playlist of theirs is pushed to, and takes it. A create found not made is
+   * tried again, CREATE_ATTEMPTS in all.
    */
   private async createOnce(
     user: AuthUser,
     api: SpotifyApi,
     target: PushTarget & { kind: PushKind; id: number },
   ) {
-    const madeEarlier = () => this.emptyOwnedPlaylist(user, api, target.name);
+    const adopted = (found: SpotifySimplifiedPlaylist) => ({
+      id: found.id,
+      snapshotId: found.snapshot_id,
+      created: true,
+    });
+    const madeEarlier = () => this.unclaimedEmptyPlaylist(user, api, target.name);
     const earlier = target.createStartedAt ? await madeEarlier() : undefined;
-    if (earlier) return { id: earlier.id, snapshotId: earlier.snapshot_id, created: true };
-    await this.repository.markCreating(user.id, target.kind, target.id);
-    try {
-      const created = await api.createPlaylist({
-        name: target.name,
-        description: target.description ?? 'Made with Spotlib',
-      });
-      return { id: created.id, snapshotId: created.snapshot_id, created: true };
-    } catch (error) {
-      if (!(error instanceof SpotifyUnavailableError)) throw error;
-      const made = await madeEarlier();
-      if (!made) throw error;
-      return { id: made.id, snapshotId: made.snapshot_id, created: true };
+    if (earlier) return adopted(earlier);
+    await this.repository.markCreating(user.id, target.kind, target.id, true);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const created = await api.createPlaylist({
+          name: target.name,
+          description: target.description ?? 'Made with Spotlib',
+        });
+        return { id: created.id, snapshotId: created.snapshot_id, created: true };
+      } catch (error) {
+        if (!(error instanceof SpotifyUnavailableError)) {
+          // refused (4xx, rate limit, token): nothing was made
+          await this.repository.markCreating(user.id, target.kind, target.id, false);
+          throw error;
+        }
+        const made = await madeEarlier();
+        if (made) return adopted(made);
+        if (attempt === CREATE_ATTEMPTS) throw error;
+      }
     }
   }
 
-  /** The user's own empty playlist of this name on Spotify, if there is one. */
-  private async emptyOwnedPlaylist(user: AuthUser, api: SpotifyApi, name: string) {
+  /** The user's own empty playlist of this name on Spotify that none of their playlists is pushed to. */
+  private async unclaimedEmptyPlaylist(user: AuthUser, api: SpotifyApi, name: string) {
     const { spotifyUserId } = await this.auth.connection(user);
+    const claimed = await this.repository.pushedSpotifyIds(user.id);
     for await (const page of api.playlistPages()) {
       const found = page.items.find(
-        (p) => p.owner.id === spotifyUserId && p.name === name && p.items.total === 0,
+        (p) =>
+          p.owner.id === spotifyUserId &&
+          p.name === name &&
+          p.items.total === 0 &&
+          !claimed.has(p.id),
       );
       if (found) return found;
     }
