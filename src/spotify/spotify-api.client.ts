@@ -12,7 +12,7 @@ import type {
   SpotifySnapshot,
 } from './spotify-api.types.js';
 import { SpotifyAuthService } from './spotify-auth.service.js';
-import { SpotifyHttp, type AccessTokenSource } from './spotify-http.js';
+import { SpotifyHttp, type AccessTokenSource, type SpotifyApiRequest } from './spotify-http.js';
 
 /** Spotify's page size limit for the library, recent plays and playlist items. */
 export const PAGE_LIMIT = 50;
@@ -66,13 +66,7 @@ export class SpotifyApi {
    * was lost throws SpotifyUnavailableError and may have made the playlist.
    */
   createPlaylist(body: { name: string; description: string }): Promise<SpotifySimplifiedPlaylist> {
-    return this.http.api({
-      method: 'POST',
-      url: `${this.baseUrl}/me/playlists`,
-      body: { ...body, public: false },
-      auth: this.auth,
-      resend: false,
-    });
+    return this.send('POST', '/me/playlists', { ...body, public: false }, { resend: false });
   }
 
   /** The user's playlists (owned and followed), page by page; stop by breaking. */
@@ -97,8 +91,19 @@ export class SpotifyApi {
     return this.http.api<T>({ url: `${this.baseUrl}${path}`, query, auth: this.auth });
   }
 
-  private send<T>(method: 'POST' | 'PUT', path: string, body: object): Promise<T> {
-    return this.http.api<T>({ method, url: `${this.baseUrl}${path}`, body, auth: this.auth });
+  private send<T>(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: object,
+    options: Pick<SpotifyApiRequest, 'resend'> = {},
+  ): Promise<T> {
+    return this.http.api<T>({
+      method,
+      url: `${this.baseUrl}${path}`,
+      body,
+      auth: this.auth,
+      ...options,
+    });
   }
 }
 

@@ -138,30 +138,31 @@ export class PlaylistPushService {
     api: SpotifyApi,
     target: PushTarget & { kind: PushKind; id: number },
   ) {
-    const adopted = (found: SpotifySimplifiedPlaylist) => ({
-      id: found.id,
-      snapshotId: found.snapshot_id,
+    const made = (playlist: SpotifySimplifiedPlaylist) => ({
+      id: playlist.id,
+      snapshotId: playlist.snapshot_id,
       created: true,
     });
     const madeEarlier = () => this.unclaimedEmptyPlaylist(user, api, target.name);
     const earlier = target.createStartedAt ? await madeEarlier() : undefined;
-    if (earlier) return adopted(earlier);
+    if (earlier) return made(earlier);
     await this.repository.markCreating(user.id, target.kind, target.id, true);
     for (let attempt = 1; ; attempt++) {
       try {
-        const created = await api.createPlaylist({
-          name: target.name,
-          description: target.description ?? 'Made with Spotlib',
-        });
-        return { id: created.id, snapshotId: created.snapshot_id, created: true };
+        return made(
+          await api.createPlaylist({
+            name: target.name,
+            description: target.description ?? 'Made with Spotlib',
+          }),
+        );
       } catch (error) {
         if (!(error instanceof SpotifyUnavailableError)) {
           // refused (4xx, rate limit, token): nothing was made
           await this.repository.markCreating(user.id, target.kind, target.id, false);
           throw error;
         }
-        const made = await madeEarlier();
-        if (made) return adopted(made);
+        const found = await madeEarlier();
+        if (found) return made(found);
         if (attempt === CREATE_ATTEMPTS) throw error;
       }
     }
