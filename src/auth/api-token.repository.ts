@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import { PREPARED } from '../db/prepared-statements.js';
 import type { DB } from '../db/schema.js';
+import { StatementCache } from '../db/statement-cache.js';
 
 @Injectable()
 export class ApiTokenRepository {
+  private readonly statements = new StatementCache();
+
   constructor(private readonly db: Kysely<DB>) {}
 
   async create(userId: number, name: string, tokenHash: Buffer, hint: string) {
@@ -45,6 +48,13 @@ export class ApiTokenRepository {
    * API call); a statement whose update matches nothing commits nothing.
    */
   async use(tokenHash: Buffer) {
+    const [user] = await this.statements.execute(this.db, 'use', { tokenHash }, (v) =>
+      this.useQuery(v.tokenHash),
+    );
+    return user;
+  }
+
+  private useQuery(tokenHash: Buffer) {
     return this.db
       .with('found', (db) =>
         db
@@ -69,7 +79,6 @@ export class ApiTokenRepository {
       )
       .selectFrom('found')
       .select(['user_id', 'username'])
-      .modifyEnd(PREPARED)
-      .executeTakeFirst();
+      .modifyEnd(PREPARED);
   }
 }

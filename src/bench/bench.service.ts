@@ -27,6 +27,7 @@ import {
   threeQueries,
 } from './baselines.js';
 import { BenchRepository } from './bench.repository.js';
+import { KeepAliveClient } from './keep-alive-client.js';
 import { SmartPairs } from './smart-pairs.js';
 import { StatsPairs } from './stats-pairs.js';
 
@@ -247,13 +248,8 @@ export class BenchService {
    */
   private async httpPairs(userId: number, library: number, baseUrl: string): Promise<Pair[]> {
     const { token } = await this.apiTokens.create({ id: userId }, 'benchmark');
-    const fetchJson = (url: string) => async () => {
-      const response = await fetch(`${baseUrl}${url}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-      return response.json();
-    };
+    const client = new KeepAliveClient(baseUrl, { authorization: `Bearer ${token}` });
+    const fetchJson = (url: string) => () => client.getJson(url);
     const get = (query: string) => fetchJson(`/api/tracks?${query}`);
     const pairs: Pair[] = [];
     const playlist = await this.bench.longestPlaylist(userId);

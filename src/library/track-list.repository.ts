@@ -3,6 +3,7 @@ import { Kysely, sql, type RawBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { numberArray } from '../db/array-literal.js';
 import { PREPARED } from '../db/prepared-statements.js';
+import { StatementCache } from '../db/statement-cache.js';
 import type { DB } from '../db/schema.js';
 import { likeLiteral } from '../db/sort-key.js';
 import { genreNamesOfTrack, genresOfArtist } from './user-artist-genres.js';
@@ -155,12 +156,32 @@ export interface TrackRow extends TrackItem {
  */
 @Injectable()
 export class TrackListRepository {
+  private readonly statements = new StatementCache();
+
   constructor(private readonly db: Kysely<DB>) {}
 
   async page(userId: number, query: TrackPageQuery): Promise<TrackRow[]> {
     const fetched = FETCH_SIZES.find((size) => size >= query.limit) ?? query.limit;
-    const rows = await this.pageQuery(userId, { ...query, limit: fetched }).execute();
+    const sized = { ...query, limit: fetched };
+    const rows = isFiltered(query.filters)
+      ? await this.pageQuery(userId, sized).execute()
+      : await this.openedPage(userId, sized);
     return rows.slice(0, query.limit).map((row) => toRow(row, SORTS[query.sort].keys.length));
+  }
+
+  /** The library as opened: its statement is compiled once per sort, order, size and phase. */
+  private openedPage(userId: number, query: TrackPageQuery) {
+    const { sort, order, limit, after } = query;
+    const keys = after?.phase === 0 ? after.keys : [];
+    const shape = `tracks:${sort}:${order}:${limit}:${after ? `${after.phase}:${keys.length}` : ''}`;
+    return this.statements.execute(this.db, shape, { userId, keys, id: after?.id }, (v) =>
+      this.pageQuery(v.userId, {
+        sort,
+        order,
+        limit,
+        after: after && { phase: after.phase, keys: v.keys, id: v.id! },
+      }),
+    );
   }
 
   /**
@@ -200,22 +221,27 @@ export class TrackListRepository {
     const sort = SORTS[query.sort];
     const direction = sql.raw(query.order);
     const keyColumns = sort.keys.map((_, i) => sql.ref(`p.k${i}`));
-    const filtered = Object.values(query.filters ?? {}).some((value) => value !== undefined);
     return this.details(userId, sql`(${this.phases(userId, query)})`, keyColumns)
       .orderBy(sql`p.phase`)
       .$call((qb) => keyColumns.reduce((q, k) => q.orderBy(sql`${k} ${direction}`), qb))
       .orderBy(sql`p.id ${direction}`)
-      .$if(!filtered, (qb) => qb.modifyEnd(PREPARED));
+      .$if(!isFiltered(query.filters), (qb) => qb.modifyEnd(PREPARED));
   }
 
   /** The user's tracks of these ids, by id (any other id is left out): a playlist's page. */
   async itemsByIds(userId: number, ids: readonly number[]): Promise<Map<number, TrackItem>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.details(
-      userId,
-      sql`(SELECT DISTINCT unnest(${numberArray(ids)}::bigint[]) AS id, 0 AS phase)`,
-      [],
-    ).execute();
+    const rows = await this.statements.execute(
+      this.db,
+      'items',
+      { userId, ids: numberArray(ids) },
+      (v) =>
+        this.details(
+          v.userId,
+          sql`(SELECT DISTINCT unnest(${v.ids}::bigint[]) AS id, 0 AS phase)`,
+          [],
+        ),
+    );
     return new Map(rows.map((row) => [row.id, toItem(row)]));
   }
 
@@ -319,6 +345,10 @@ export class TrackListRepository {
     return sql`SELECT * FROM (${valuePhase} UNION ALL ${nullPhase}) u
       ORDER BY phase, ${sql.join(keys)}, id ${direction} LIMIT ${pageSize}`;
   }
+}
+
+function isFiltered(filters: TrackFilters | undefined): boolean {
+  return Object.values(filters ?? {}).some((value) => value !== undefined);
 }
 
 /**
