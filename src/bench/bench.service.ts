@@ -385,36 +385,67 @@ export class BenchService {
 }
 
 /** Ours and its baseline, one after the other in one tinybench run. */
+/**
+ * Rounds a scenario is measured in, ours and the baseline taking turns (each
+ * round starting with the other): this machine's speed drifts within seconds,
+ * and a ratio of two runs a second apart measured the drift as much as the
+ * code (deep/first pages of the same cost read 0.66 to 1.65). No more
+ * rounds than the runs asked for, so the slowest baselines run no more.
+ */
+const ROUNDS = 5;
+
 async function measure(pair: Pair, options: BenchOptions): Promise<ScenarioResult> {
-  const bench = new Bench({
-    time: options.timeMs,
-    iterations: options.minRuns,
-    warmupTime: Math.ceil(options.timeMs / 5),
-    // tinybench warms up with 16 runs at least: a minute for the slowest baselines
-    warmupIterations: 1,
-  });
-  bench.add(pair.name, pair.ours);
-  if (pair.baseline) bench.add(pair.baseline.name, pair.baseline.run);
-  await bench.run();
-  const [ours, baseline] = bench.tasks.map((task) => timingOf(task.name, task.result));
+  const tasks = [{ name: pair.name, run: pair.ours }, ...(pair.baseline ? [pair.baseline] : [])];
+  const samples = tasks.map(() => [] as number[]);
+  const rounds = Math.min(ROUNDS, options.minRuns);
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({
+      time: options.timeMs / rounds,
+      iterations: Math.ceil(options.minRuns / rounds),
+      warmup: round === 0,
+      warmupTime: Math.ceil(options.timeMs / 5),
+      // tinybench warms up with 16 runs at least: a minute for the slowest baselines
+      warmupIterations: 1,
+      retainSamples: true,
+    });
+    const order = round % 2 === 0 ? tasks : [...tasks].reverse();
+    for (const task of order) bench.add(task.name, task.run);
+    await bench.run();
+    bench.tasks.forEach((task, i) => {
+      samples[tasks.indexOf(order[i]!)]!.push(...samplesOf(task.name, task.result));
+    });
+  }
+  const [ours, baseline] = tasks.map((task, i) => timingOf(task.name, samples[i]!));
   if (!baseline) return ours!;
   return { ...ours!, baseline, ratio: round(ours!.p50Ms / baseline.p50Ms) };
 }
 
-function timingOf(name: string, result: Bench['tasks'][number]['result']): Timing {
+function samplesOf(name: string, result: Bench['tasks'][number]['result']): readonly number[] {
   if (result.state !== 'completed') {
     const reason = result.state === 'errored' ? `: ${String(result.error)}` : '';
     throw new Error(`Scenario ${name} did not complete (${result.state})${reason}`);
   }
-  const { latency } = result;
+  return result.latency.samples ?? [];
+}
+
+function timingOf(name: string, samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
   return {
     name,
-    p50Ms: round(latency.p50),
-    p99Ms: round(latency.p99),
-    minMs: round(latency.min),
-    maxMs: round(latency.max),
-    runs: latency.samplesCount,
+    p50Ms: round(quantile(sorted, 0.5)),
+    p99Ms: round(quantile(sorted, 0.99)),
+    minMs: round(sorted[0]!),
+    maxMs: round(sorted.at(-1)!),
+    runs: sorted.length,
   };
+}
+
+/** Interpolated linearly between order statistics, as tinybench's percentiles. */
+function quantile(sorted: readonly number[], q: number): number {
+  const at = (sorted.length - 1) * q;
+  const below = sorted[Math.floor(at)]!;
+  const above = sorted[Math.ceil(at)]!;
+  return below + (above - below) * (at - Math.floor(at));
 }
 
 const round = (ms: number) => Number(ms.toFixed(3));
