@@ -4,7 +4,7 @@ import { LocalUserService } from '../src/auth/local-user.service.js';
 import { CatalogService } from '../src/catalog/catalog.service.js';
 import { GenresRepository } from '../src/library/genres.repository.js';
 import { LibraryMembershipService } from '../src/library/library-membership.service.js';
-import type { TrackItem } from '../src/library/track-list.repository.js';
+import { TrackListRepository, type TrackItem } from '../src/library/track-list.repository.js';
 import { useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
 import { newUser } from './support/factories.js';
@@ -128,5 +128,34 @@ describeEachEngine('genres on artists', (t) => {
     const { rows } = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM genre WHERE name IN ('indie', 'britpop')`.execute(t.db);
     expect(rows[0]!.n).toBe(0);
+  });
+
+  it("shows each genre of a track's artists once, in order, and the artists without them", async () => {
+    const neil = await savedArtist(me, 'Neil Halstead', 'Sleepy');
+    await sql`INSERT INTO genre (name, sort_name) VALUES ('ambient', 'ambient')`.execute(t.db);
+    await sql`INSERT INTO artist_genre (artist_id, genre_id, source)
+      SELECT ${neil}, id, 'spotify' FROM genre WHERE name IN ('ambient', 'shoegaze')`.execute(t.db);
+    // Neil Halstead is credited second on Alison (of Slowdive: dream pop, shoegaze)
+    await sql`INSERT INTO track_artist (track_id, position, artist_id)
+      SELECT id, 1, ${neil} FROM track WHERE name = 'Alison'`.execute(t.db);
+    const expected = {
+      artists: [
+        { id: slowdive, name: 'Slowdive' },
+        { id: neil, name: 'Neil Halstead' },
+      ],
+      genres: ['ambient', 'dream pop', 'shoegaze'],
+    };
+    // the library as opened (compiled once, prepared), for a user with genre edits of their own
+    const mine = (await request('GET', '/tracks?sort=name&order=asc')).body as unknown as {
+      items: TrackItem[];
+    };
+    const alison = mine.items.find((item) => item.name === 'Alison')!;
+    expect({ artists: alison.artists, genres: alison.genres }).toEqual(expected);
+    // and for one without: Spotify's genres straight from the catalog
+    const strangers = await server.app
+      .get(TrackListRepository)
+      .page(stranger, { sort: 'name', order: 'asc', limit: 10 });
+    const theirs = strangers.find((item) => item.name === 'Alison')!;
+    expect({ artists: theirs.artists, genres: theirs.genres }).toEqual(expected);
   });
 });

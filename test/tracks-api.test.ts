@@ -207,6 +207,8 @@ describeEachEngine('GET /api/tracks', (t) => {
   });
 
   it('costs the same number of queries whatever the page size', async () => {
+    // genre names are read once per process, when a page first shows them
+    await get('sort=last_played&limit=100');
     const counts: number[] = [];
     for (const limit of [1, 50, 100]) {
       const before = server.queries();

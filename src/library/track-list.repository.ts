@@ -6,7 +6,7 @@ import { PREPARED } from '../db/prepared-statements.js';
 import { StatementCache } from '../db/statement-cache.js';
 import type { DB } from '../db/schema.js';
 import { likeLiteral } from '../db/sort-key.js';
-import { genreNamesOfTrack, genresOfArtist } from './user-artist-genres.js';
+import { genreIdsOfArtist, genresOfArtist } from './user-artist-genres.js';
 
 /** One track of a user's library as every list shows it. */
 export interface TrackItem {
@@ -157,6 +157,8 @@ export interface TrackRow extends TrackItem {
 @Injectable()
 export class TrackListRepository {
   private readonly statements = new StatementCache();
+  /** Genre names by id: a genre row never changes, and a catalog has a few thousand at most. */
+  private readonly genreNames = new Map<number, string>();
 
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -166,7 +168,9 @@ export class TrackListRepository {
     const rows = isFiltered(query.filters)
       ? await this.pageQuery(userId, sized).execute()
       : await this.openedPage(userId, sized);
-    return rows.slice(0, query.limit).map((row) => toRow(row, SORTS[query.sort].keys.length));
+    const page = rows.slice(0, query.limit);
+    const names = await this.namesOfGenres(page);
+    return page.map((row) => toRow(row, SORTS[query.sort].keys.length, names));
   }
 
   /** The library as opened: its statement is compiled once per sort, order, size and phase. */
@@ -242,7 +246,27 @@ export class TrackListRepository {
           [],
         ),
     );
-    return new Map(rows.map((row) => [row.id, toItem(row)]));
+    const names = await this.namesOfGenres(rows);
+    return new Map(rows.map((row) => [row.id, toItem(row, names)]));
+  }
+
+  /** The names of the genres on these rows' artists; read from the database only when new. */
+  private async namesOfGenres(rows: readonly PageRow[]): Promise<ReadonlyMap<number, string>> {
+    const unknown = new Set<number>();
+    for (const row of rows) {
+      for (const artist of row.artists) {
+        for (const id of artist.genre_ids) if (!this.genreNames.has(id)) unknown.add(id);
+      }
+    }
+    if (unknown.size > 0) {
+      const found = await this.db
+        .selectFrom('genre')
+        .select(['id', 'name'])
+        .where('id', '=', (eb) => eb.fn.any(sql<number[]>`${numberArray([...unknown])}::bigint[]`))
+        .execute();
+      for (const genre of found) this.genreNames.set(genre.id, genre.name);
+    }
+    return this.genreNames;
   }
 
   /** The rows of `ids` (id, phase, k0..) joined to everything a list item shows. */
@@ -279,7 +303,7 @@ export class TrackListRepository {
           eb
             .selectFrom('track_artist as ta')
             .innerJoin('artist as a', 'a.id', 'ta.artist_id')
-            .select(['a.id', 'a.name'])
+            .select(['a.id', 'a.name', genreIdsOfArtist(userId, sql`a.id`).as('genre_ids')])
             .whereRef('ta.track_id', '=', 't.id')
             .orderBy('ta.position'),
         ).as('artists'),
@@ -294,7 +318,6 @@ export class TrackListRepository {
             .whereRef('tt.user_track_id', '=', 'ut.id')
             .orderBy('g.name_key'),
         ).as('tags'),
-        genreNamesOfTrack(userId, sql`t.id`).as('genres'),
       ]);
   }
 
@@ -429,9 +452,9 @@ function filterConditions(
 
 type PageRow = Awaited<ReturnType<ReturnType<TrackListRepository['pageQuery']>['execute']>>[number];
 
-function toRow(r: PageRow, keyCount: number): TrackRow {
+function toRow(r: PageRow, keyCount: number, genreNames: ReadonlyMap<number, string>): TrackRow {
   return {
-    ...toItem(r),
+    ...toItem(r, genreNames),
     position: {
       phase: r.phase === 1 ? 1 : 0,
       keys: r.sort_keys.slice(0, keyCount).map(String),
@@ -440,7 +463,7 @@ function toRow(r: PageRow, keyCount: number): TrackRow {
   };
 }
 
-function toItem(r: PageRow): TrackItem {
+function toItem(r: PageRow, genreNames: ReadonlyMap<number, string>): TrackItem {
   return {
     id: r.id,
     name: r.name,
@@ -449,13 +472,28 @@ function toItem(r: PageRow): TrackItem {
       r.album_id === null
         ? null
         : { id: r.album_id, name: r.album_name!, imageUrl: r.album_image_url },
-    artists: r.artists,
+    artists: r.artists.map(({ id, name }) => ({ id, name })),
     tags: r.tags,
-    genres: r.genres,
+    genres: genresOf(r.artists, genreNames),
     rating: r.rating === null ? null : r.rating / 2,
     playCount: r.play_count,
     lastPlayedAt: r.last_played_at,
     addedAt: r.added_at,
     liked: r.liked,
   };
+}
+
+/** The distinct names of the artists' genres, in code-point order (the same on both engines). */
+function genresOf(
+  artists: readonly { genre_ids: number[] }[],
+  genreNames: ReadonlyMap<number, string>,
+): string[] {
+  const names = new Set<string>();
+  for (const artist of artists) {
+    for (const id of artist.genre_ids) {
+      const name = genreNames.get(id);
+      if (name !== undefined) names.add(name);
+    }
+  }
+  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
