@@ -84,7 +84,7 @@ const DEPTHS = [0, 10_000, 90_000];
 /**
  * Runs the benchmark scenarios on the data of `spotlib generate`: each of our
  * ways measured next to the guide's way on the same rows, in the same run,
- * with tinybench's percentiles. Writes bench/results/<engine>-<scale>-<date>.json.
+ * timed by tinybench in rounds where the two take turns. Writes bench/results/<engine>-<scale>-<date>.json.
  */
 @Injectable()
 export class BenchService {
@@ -384,7 +384,6 @@ export class BenchService {
   }
 }
 
-/** Ours and its baseline, one after the other in one tinybench run. */
 /**
  * Rounds a scenario is measured in, ours and the baseline taking turns (each
  * round starting with the other): this machine's speed drifts within seconds,
@@ -394,6 +393,7 @@ export class BenchService {
  */
 const ROUNDS = 5;
 
+/** Ours and its baseline, taking turns over the rounds; the runs asked for spread among them. */
 async function measure(pair: Pair, options: BenchOptions): Promise<ScenarioResult> {
   const tasks = [{ name: pair.name, run: pair.ours }, ...(pair.baseline ? [pair.baseline] : [])];
   const samples = tasks.map(() => [] as number[]);
@@ -401,7 +401,7 @@ async function measure(pair: Pair, options: BenchOptions): Promise<ScenarioResul
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({
       time: options.timeMs / rounds,
-      iterations: Math.ceil(options.minRuns / rounds),
+      iterations: Math.floor(options.minRuns / rounds) + (round < options.minRuns % rounds ? 1 : 0),
       warmup: round === 0,
       warmupTime: Math.ceil(options.timeMs / 5),
       // tinybench warms up with 16 runs at least: a minute for the slowest baselines

@@ -1,4 +1,8 @@
 import http from 'node:http';
+import https from 'node:https';
+
+/** A server that answers nothing for this long has failed the scenario. */
+const TIMEOUT_MS = 60_000;
 
 /**
  * GETs JSON over one kept-alive connection, as a browser reuses one. The
@@ -8,18 +12,22 @@ import http from 'node:http';
  * process open (the agent unrefs it).
  */
 export class KeepAliveClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly transport: typeof http | typeof https;
+  private readonly agent: http.Agent;
 
   constructor(
     private readonly baseUrl: string,
     private readonly headers: Record<string, string>,
-  ) {}
+  ) {
+    this.transport = baseUrl.startsWith('https:') ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: 1 });
+  }
 
   getJson(path: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const request = http.get(
+      const request = this.transport.get(
         `${this.baseUrl}${path}`,
-        { agent: this.agent, headers: this.headers },
+        { agent: this.agent, headers: this.headers, timeout: TIMEOUT_MS },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -27,12 +35,17 @@ export class KeepAliveClient {
           response.on('end', () => {
             if (response.statusCode !== 200) {
               reject(new Error(`GET ${path} answered ${response.statusCode}`));
-            } else {
+              return;
+            }
+            try {
               resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+            } catch (error) {
+              reject(error instanceof Error ? error : new Error(String(error)));
             }
           });
         },
       );
+      request.on('timeout', () => request.destroy(new Error(`GET ${path} timed out`)));
       request.on('error', reject);
     });
   }

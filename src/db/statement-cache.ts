@@ -16,6 +16,8 @@ class Slot {
  * statement; everything that changes the statement's text (a sort, a page
  * size, whether a cursor is given) belongs in `shape`. Only for statements
  * whose shapes are few, like the prepared ones (db/prepared-statements.ts).
+ * Plugins that rewrite a query (`transformQuery`) act once, at the first
+ * compile, with the builder's instance; those reading results act each run.
  */
 export class StatementCache {
   private readonly compiled = new Map<string, { query: CompiledQuery; values: number }>();

@@ -157,8 +157,8 @@ export interface TrackRow extends TrackItem {
 @Injectable()
 export class TrackListRepository {
   private readonly statements = new StatementCache();
-  /** Genre names by id: a genre row never changes, and a catalog has a few thousand at most. */
-  private readonly genreNames = new Map<number, string>();
+  /** Genres by id: a genre row never changes, and a catalog has a few thousand at most. */
+  private readonly genres = new Map<number, GenreName>();
 
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -250,23 +250,23 @@ export class TrackListRepository {
     return new Map(rows.map((row) => [row.id, toItem(row, names)]));
   }
 
-  /** The names of the genres on these rows' artists; read from the database only when new. */
-  private async namesOfGenres(rows: readonly PageRow[]): Promise<ReadonlyMap<number, string>> {
+  /** The genres on these rows' artists; read from the database only when new. */
+  private async namesOfGenres(rows: readonly PageRow[]): Promise<ReadonlyMap<number, GenreName>> {
     const unknown = new Set<number>();
     for (const row of rows) {
       for (const artist of row.artists) {
-        for (const id of artist.genre_ids) if (!this.genreNames.has(id)) unknown.add(id);
+        for (const id of artist.genre_ids) if (!this.genres.has(id)) unknown.add(id);
       }
     }
     if (unknown.size > 0) {
       const found = await this.db
         .selectFrom('genre')
-        .select(['id', 'name'])
+        .select(['id', 'name', 'sort_name'])
         .where('id', '=', (eb) => eb.fn.any(sql<number[]>`${numberArray([...unknown])}::bigint[]`))
         .execute();
-      for (const genre of found) this.genreNames.set(genre.id, genre.name);
+      for (const g of found) this.genres.set(g.id, { name: g.name, sortName: g.sort_name });
     }
-    return this.genreNames;
+    return this.genres;
   }
 
   /** The rows of `ids` (id, phase, k0..) joined to everything a list item shows. */
@@ -452,9 +452,9 @@ function filterConditions(
 
 type PageRow = Awaited<ReturnType<ReturnType<TrackListRepository['pageQuery']>['execute']>>[number];
 
-function toRow(r: PageRow, keyCount: number, genreNames: ReadonlyMap<number, string>): TrackRow {
+function toRow(r: PageRow, keyCount: number, genres: ReadonlyMap<number, GenreName>): TrackRow {
   return {
-    ...toItem(r, genreNames),
+    ...toItem(r, genres),
     position: {
       phase: r.phase === 1 ? 1 : 0,
       keys: r.sort_keys.slice(0, keyCount).map(String),
@@ -463,7 +463,7 @@ function toRow(r: PageRow, keyCount: number, genreNames: ReadonlyMap<number, str
   };
 }
 
-function toItem(r: PageRow, genreNames: ReadonlyMap<number, string>): TrackItem {
+function toItem(r: PageRow, genres: ReadonlyMap<number, GenreName>): TrackItem {
   return {
     id: r.id,
     name: r.name,
@@ -474,7 +474,7 @@ function toItem(r: PageRow, genreNames: ReadonlyMap<number, string>): TrackItem 
         : { id: r.album_id, name: r.album_name!, imageUrl: r.album_image_url },
     artists: r.artists.map(({ id, name }) => ({ id, name })),
     tags: r.tags,
-    genres: genresOf(r.artists, genreNames),
+    genres: genresOf(r.artists, genres),
     rating: r.rating === null ? null : r.rating / 2,
     playCount: r.play_count,
     lastPlayedAt: r.last_played_at,
@@ -483,17 +483,29 @@ function toItem(r: PageRow, genreNames: ReadonlyMap<number, string>): TrackItem 
   };
 }
 
-/** The distinct names of the artists' genres, in code-point order (the same on both engines). */
+interface GenreName {
+  name: string;
+  /** the normalised sort key (db/sort-key.ts), as genre lists sort */
+  sortName: string;
+}
+
+/** The distinct names of the artists' genres, ordered by sort key as every genre list is. */
 function genresOf(
   artists: readonly { genre_ids: number[] }[],
-  genreNames: ReadonlyMap<number, string>,
+  genres: ReadonlyMap<number, GenreName>,
 ): string[] {
-  const names = new Set<string>();
+  const found = new Map<string, GenreName>();
   for (const artist of artists) {
     for (const id of artist.genre_ids) {
-      const name = genreNames.get(id);
-      if (name !== undefined) names.add(name);
+      const genre = genres.get(id);
+      if (genre) found.set(genre.name, genre);
     }
   }
-  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...found.values()].sort(byKey).map((genre) => genre.name);
+}
+
+/** By the keys' code units: the same order whatever the engine or its collation. */
+function byKey(a: GenreName, b: GenreName): number {
+  if (a.sortName !== b.sortName) return a.sortName < b.sortName ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
