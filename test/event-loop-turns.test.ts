@@ -25,7 +25,10 @@ describeEachEngine('a loop of database work', (t) => {
     expect(transactions).toBeGreaterThan(2);
     expect(turnedAfter).toBeDefined();
     expect(turnedAfter!).toBeLessThan(transactions);
-    // and answered in its turn, not after the loop
-    expect(answeredAfter! - turnedAfter!).toBeLessThanOrEqual(1);
+    // and answered before the loop ends: on PGlite's one connection in its turn (first come,
+    // first served); on PostgreSQL by another pooled connection, which may first be opened
+    // for it, so there within the loop (a CI run saw a connect outlast two transactions)
+    expect(answeredAfter!).toBeLessThan(transactions);
+    if (t.engine === 'pglite') expect(answeredAfter! - turnedAfter!).toBeLessThanOrEqual(1);
   });
 });
