@@ -84,7 +84,8 @@ const DEPTHS = [0, 10_000, 90_000];
 /**
  * Runs the benchmark scenarios on the data of `spotlib generate`: each of our
  * ways measured next to the guide's way on the same rows, in the same run,
- * timed by tinybench in rounds where the two take turns. Writes bench/results/<engine>-<scale>-<date>.json.
+ * timed by tinybench in rounds where the two take turns. Writes
+ * bench/results/<engine>-<scale>-<date>.json.
  */
 @Injectable()
 export class BenchService {

@@ -1,6 +1,7 @@
 import { metadataKey, type TrackMetadata } from '../catalog/track-metadata.js';
 import type { PlayToRecord } from '../history/play-batch.js';
 import type { ExportPlay } from './export-rows.js';
+import { compareCodeUnits } from '../db/sort-key.js';
 
 const SOURCES = ['spotify_export', 'spotify_account_export'] as const;
 
@@ -56,7 +57,11 @@ export class PlayWindow {
   ordered(): number[] {
     const byName = Array.from(this.tracks.keys()).sort((a, b) => {
       const [x, y] = [this.tracks[a], this.tracks[b]];
-      return compare(x?.artistName, y?.artistName) || compare(x?.albumName, y?.albumName) || a - b;
+      return (
+        compareCodeUnits(x?.artistName ?? '', y?.artistName ?? '') ||
+        compareCodeUnits(x?.albumName ?? '', y?.albumName ?? '') ||
+        a - b
+      );
     });
     const rankOf: number[] = [];
     byName.forEach((track, rank) => (rankOf[track] = rank));
@@ -109,9 +114,4 @@ export class PlayWindow {
     }
     return code;
   }
-}
-
-/** Code-unit order, a missing name as the empty one. */
-function compare(a = '', b = ''): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,7 +5,7 @@ import { numberArray } from '../db/array-literal.js';
 import { PREPARED } from '../db/prepared-statements.js';
 import { StatementCache } from '../db/statement-cache.js';
 import type { DB } from '../db/schema.js';
-import { likeLiteral } from '../db/sort-key.js';
+import { compareCodeUnits, likeLiteral } from '../db/sort-key.js';
 import { genreIdsOfArtist, genresOfArtist } from './user-artist-genres.js';
 
 /** One track of a user's library as every list shows it. */
@@ -262,7 +262,7 @@ export class TrackListRepository {
       const found = await this.db
         .selectFrom('genre')
         .select(['id', 'name', 'sort_name'])
-        .where('id', '=', (eb) => eb.fn.any(sql<number[]>`${numberArray([...unknown])}::bigint[]`))
+        .where(sql<boolean>`id = ANY(${numberArray([...unknown])}::bigint[])`)
         .execute();
       for (const g of found) this.genres.set(g.id, { name: g.name, sortName: g.sort_name });
     }
@@ -504,8 +504,7 @@ function genresOf(
   return [...found.values()].sort(byKey).map((genre) => genre.name);
 }
 
-/** By the keys' code units: the same order whatever the engine or its collation. */
+/** By sort key, then name: one order on both engines. */
 function byKey(a: GenreName, b: GenreName): number {
-  if (a.sortName !== b.sortName) return a.sortName < b.sortName ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return compareCodeUnits(a.sortName, b.sortName) || compareCodeUnits(a.name, b.name);
 }
