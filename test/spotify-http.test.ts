@@ -20,7 +20,7 @@ import { SpotifyHttp, type SpotifyHttpOptions } from '../src/spotify/spotify-htt
 
 /**
  * A local HTTP server answers as scripted per test; the client under test
- * talks to it over real sockets with Node's fetch.
+ * talks to it over real sockets.
  */
 
 interface SeenRequest {
@@ -358,7 +358,8 @@ describe('SpotifyHttp server and network failures', () => {
     const http = fastHttp({ maxRetries: 1 });
     const error = await failure(http.api({ url: `${baseUrl}/v1/me`, auth: tokenSource() }));
     expect(error).toBeInstanceOf(SpotifyUnavailableError);
-    expect((error as Error).cause).toBeInstanceOf(TypeError);
+    expect((error as Error).cause).toMatchObject({ code: 'UND_ERR_SOCKET' });
+    expect((error as Error).message).toContain('other side closed');
     expect(seen).toHaveLength(2);
   });
 

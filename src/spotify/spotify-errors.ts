@@ -81,7 +81,7 @@ export class SpotifyUnauthorizedError extends SpotifyError {
   }
 }
 
-/** fetch's own message is only 'fetch failed'; the socket error is in its cause. */
+/** A wrapped network error (fetch's 'fetch failed') keeps the socket error in its cause. */
 function describeCause(cause: unknown): string {
   if (!(cause instanceof Error)) return 'unknown';
   return cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message;

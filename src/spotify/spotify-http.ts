@@ -28,6 +28,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { request as httpRequest } from 'undici';
 import { z } from 'zod';
 import type { SpotifyPaging } from './spotify-api.types.js';
 import {
@@ -63,7 +64,6 @@ export interface SpotifyHttpOptions {
   random?: () => number;
   /** Clock in epoch ms, for the shared rate-limit pause (default Date.now). */
   now?: () => number;
-  fetch?: typeof fetch;
 }
 
 /** Where a bearer token comes from; refresh() is called once after a 401 and the request retried once with the new token. */
@@ -103,7 +103,12 @@ interface HttpAnswer {
   body: string;
 }
 
-type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
+/** What one attempt sends. */
+interface HttpRequestInit {
+  method: HttpMethod;
+  headers: Record<string, string>;
+  body?: string;
+}
 
 export class SpotifyHttp {
   private readonly limit: LimitFunction;
@@ -115,7 +120,6 @@ export class SpotifyHttp {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
-  private readonly fetch: FetchFunction;
   /** No request of this instance is sent before `until` (epoch ms): a 429's Retry-After. */
   private pause: { until: number; reason?: string } = { until: 0 };
 
@@ -129,7 +133,6 @@ export class SpotifyHttp {
     this.sleep = options.sleep ?? ((ms) => delay(ms));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
-    this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
   }
 
   /** JSON request to the Web API with a bearer token; a 204 or empty body gives undefined. */
@@ -184,7 +187,7 @@ export class SpotifyHttp {
   }
 
   /** One logical request: retries 429, 5xx, network errors and timeouts; returns any other answer. */
-  private async send(url: string, init: RequestInit, resend = true): Promise<HttpAnswer> {
+  private async send(url: string, init: HttpRequestInit, resend = true): Promise<HttpAnswer> {
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.attempt(url, init);
       const mayRetry = attempt <= this.maxRetries;
@@ -199,20 +202,24 @@ export class SpotifyHttp {
     }
   }
 
-  /** One HTTP exchange inside a concurrency slot; a failed fetch is returned, not thrown. */
-  private attempt(url: string, init: RequestInit): Promise<HttpAnswer | Error> {
+  /**
+   * One HTTP exchange inside a concurrency slot; a failure is returned, not
+   * thrown. undici's `request` rather than `fetch`: a sync reads thousands of
+   * pages, and fetch's web streams and objects cost about a third more CPU.
+   */
+  private attempt(url: string, init: HttpRequestInit): Promise<HttpAnswer | Error> {
     return this.limit(async () => {
       // Inside the slot: a request queued behind the limit must not slip out during a pause.
       await this.waitForPause();
       try {
-        const response = await this.fetch(url, {
+        const response = await httpRequest(url, {
           ...init,
           signal: AbortSignal.timeout(this.timeoutMs),
         });
         return {
-          status: response.status,
-          retryAfter: response.headers.get('retry-after'),
-          body: await response.text(),
+          status: response.statusCode,
+          retryAfter: firstValue(response.headers['retry-after']),
+          body: await response.body.text(),
         };
       } catch (error) {
         return error instanceof Error ? error : new Error(String(error));
@@ -273,11 +280,11 @@ function withQuery(url: string, query: QueryParams = {}): string {
   return built.toString();
 }
 
-function apiRequestInit(request: SpotifyApiRequest, token: string): RequestInit {
+function apiRequestInit(request: SpotifyApiRequest, token: string): HttpRequestInit {
   const method = request.method ?? 'GET';
   const headers = { accept: 'application/json', authorization: `Bearer ${token}` };
   if (request.body === undefined) return { method, headers };
-  // fetch would reject this as if the network failed, and it would be retried.
+  // The client would reject this as if the network failed, and it would be retried.
   if (method === 'GET') throw new SpotifyError('A GET request cannot have a body');
   return {
     method,
@@ -346,6 +353,11 @@ function unavailable(outcome: HttpAnswer | Error, attempts: number): SpotifyUnav
   if (outcome instanceof Error)
     return new SpotifyUnavailableError(attempts, undefined, { cause: outcome });
   return new SpotifyUnavailableError(attempts, outcome.status, { cause: apiError(outcome) });
+}
+
+/** A header's value; a repeated header counts by its first. */
+function firstValue(header: string | string[] | undefined): string | null {
+  return (Array.isArray(header) ? header[0] : header) ?? null;
 }
 
 /** Retry-After in seconds (Spotify sends seconds, sometimes fractional); anything else counts as absent. */
