@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import { awaitedLater, readAhead } from '../../common/async.js';
+import { CoalescedWork, awaitedLater, readAhead } from '../../common/async.js';
 import { ApiError } from '../../common/errors/http-error.filter.js';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -114,6 +114,8 @@ export class LibrarySyncService {
     const start = { ...run, offset: Math.max(0, run.offset - RESUME_OVERLAP) };
     const pass = new Pass(this.states, userId, start, progress);
     const runStart = new Date(run.runStart);
+    // Statistics follow the tables' growth behind the writes, not between them.
+    const statistics = new CoalescedWork(() => this.statistics.analyzeGrown(LIBRARY_TABLES));
     const save: BatchSaver = {
       catalog: (items) => this.catalogTracks(items),
       library: async (tracks, checkpoint) => {
@@ -121,26 +123,39 @@ export class LibrarySyncService {
           syncedAt: runStart,
           checkpoint,
         });
-        await this.statistics.analyzeGrown(LIBRARY_TABLES);
+        statistics.request();
         return liked;
       },
     };
     try {
-      if (start.mode === 'incremental') {
-        let read = start.offset;
-        for await (const page of api.savedTrackPages(read)) {
-          read += page.items.length;
-          const liked = await pass.write({ ...slim(page), resumeAt: read }, save).liked;
-          // A resumed incremental run goes on at least to the page where it stopped.
-          if (liked.newlyLiked === 0 && read > stoppedAt) break;
-        }
-        return pass.result(0);
-      }
-      return await this.fullPass(userId, api, start.offset, pass, save, runStart);
+      const result =
+        start.mode === 'incremental'
+          ? await this.incrementalPass(api, start.offset, stoppedAt, pass, save)
+          : await this.fullPass(userId, api, start.offset, pass, save, runStart);
+      await statistics.settle();
+      return result;
     } finally {
       // a failed batch leaves the write before it to finish before the run is marked failed
       await pass.finished().catch(() => undefined);
     }
+  }
+
+  /** Newest first, until a page with nothing newly liked. */
+  private async incrementalPass(
+    api: SpotifyApi,
+    offset: number,
+    stoppedAt: number,
+    pass: Pass,
+    save: BatchSaver,
+  ): Promise<LibrarySyncResult> {
+    let read = offset;
+    for await (const page of api.savedTrackPages(read)) {
+      read += page.items.length;
+      const liked = await pass.write({ ...slim(page), resumeAt: read }, save).liked;
+      // A resumed incremental run goes on at least to the page where it stopped.
+      if (liked.newlyLiked === 0 && read > stoppedAt) break;
+    }
+    return pass.result(0);
   }
 
   /**
