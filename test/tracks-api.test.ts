@@ -5,6 +5,8 @@ import { CatalogService } from '../src/catalog/catalog.service.js';
 import { GeneratorService } from '../src/generator/generator.service.js';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
 import type { TrackItem } from '../src/library/track-list.repository.js';
+import { tracksQuerySchema } from '../src/library/tracks.dto.js';
+import { TracksService } from '../src/library/tracks.service.js';
 import { useTestApp } from './support/app.js';
 import { describeEachEngine } from './support/databases.js';
 import { newUser, newUserTrack } from './support/factories.js';
@@ -130,6 +132,24 @@ describeEachEngine('GET /api/tracks', (t) => {
       liked: expect.any(Boolean),
     });
     expect(new Date(top!.addedAt as unknown as string).getTime()).not.toBeNaN();
+  });
+
+  it('answers through its compiled serializer exactly what the service returns', async () => {
+    // The route writes with a schema (fast-json-stringify): a property it did not name would
+    // vanish, and a value of another type would be coerced. Every page of the library, NULLs
+    // (no album, no duration, never played, unrated), tags, genres and credits among them.
+    const service = server.app.get(TracksService);
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const query = { sort: 'added', limit: '100', ...(cursor ? { cursor } : {}) };
+      const expected = await service.page({ id: me }, tracksQuerySchema.parse(query));
+      const answer = await get(new URLSearchParams(query).toString());
+      expect(answer.body).toEqual(JSON.parse(JSON.stringify(expected)));
+      cursor = expected.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(pages).toBeGreaterThan(1);
   });
 
   it('filters by liked, rated, played, tag, genre, artist and album', async () => {

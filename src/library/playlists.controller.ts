@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { IdParamDto } from '../common/entity-id.js';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParamDto } from '../common/entity-id.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import {
@@ -12,6 +13,7 @@ import {
   UpdatePlaylistDto,
 } from './playlists.dto.js';
 import { PlaylistsService } from './playlists.service.js';
+import { playlistEntryPageSchema } from './track-item.schema.js';
 
 @ApiTags('playlists')
 @Controller('playlists')
@@ -44,6 +46,7 @@ export class PlaylistsController {
   }
 
   @Get(':id/tracks')
+  @RouteSchema({ response: { 200: playlistEntryPageSchema } })
   @ApiOperation({
     summary: "A playlist's tracks in order, keyset-paginated, as /api/tracks shows them",
   })

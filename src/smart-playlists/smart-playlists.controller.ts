@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { IdParamDto } from '../common/entity-id.js';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParamDto } from '../common/entity-id.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import {
@@ -13,6 +14,7 @@ import {
 } from './smart-playlists.dto.js';
 import { SmartPlaylistsService } from './smart-playlists.service.js';
 import { SmartPlaylistsImportService } from './smart-playlists-import.service.js';
+import { trackPageSchema } from '../library/track-item.schema.js';
 
 @ApiTags('smart playlists')
 @Controller('smart-playlists')
@@ -80,6 +82,7 @@ export class SmartPlaylistsController {
   }
 
   @Get(':id/tracks')
+  @RouteSchema({ response: { 200: trackPageSchema } })
   @ApiOperation({
     summary: 'Its tracks now (live), keyset-paginated; by default in the order its limit selects',
   })

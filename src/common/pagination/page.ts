@@ -11,3 +11,18 @@ export const pageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().min(1).max(2048).optional(),
 });
+
+/**
+ * JSON Schema of a page whose items `item` describes: Fastify compiles it
+ * into the route's serializer (`@RouteSchema({ response: { 200: … } })`).
+ */
+export function pageSchema(item: object) {
+  return {
+    type: 'object',
+    properties: {
+      items: { type: 'array', items: item },
+      nextCursor: { type: ['string', 'null'] },
+    },
+    required: ['items', 'nextCursor'],
+  } as const;
+}
