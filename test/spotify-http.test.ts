@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SpotifyPaging } from '../src/spotify/spotify-api.types.js';
 import {
@@ -197,6 +198,34 @@ describe('SpotifyHttp.api', () => {
       auth: tokenSource(),
     });
     expect(result).toBeUndefined();
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['br', brotliCompressSync],
+  ] as const)('asks for compressed answers and decodes a %s one', async (coding, compress) => {
+    const page = { items: [{ name: 'Jóga' }], total: 1 };
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding });
+      response.end(compress(JSON.stringify(page)));
+      return Promise.resolve();
+    };
+    const result = await fastHttp().api({ url: `${baseUrl}/v1/me/tracks`, auth: tokenSource() });
+    expect(result).toEqual(page);
+    expect(seen[0]?.headers['accept-encoding']).toBe('gzip, br');
+  });
+
+  it('fails an answer in a content encoding it did not ask for', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' });
+      response.end('{}');
+      return Promise.resolve();
+    };
+    const error = await failure(
+      fastHttp({ maxRetries: 0 }).api({ url: `${baseUrl}/v1/me`, auth: tokenSource() }),
+    );
+    expect(error).toBeInstanceOf(SpotifyUnavailableError);
+    expect((error as Error).message).toContain('unsupported content encoding: zstd');
   });
 
   it('throws SpotifyApiError with status, message and reason on a 404, without retrying', async () => {
