@@ -54,7 +54,7 @@ const trackItemProperties = {
   liked: { type: 'boolean' },
 } satisfies PropertiesOf<TrackItem>;
 
-export const trackItemSchema = object<TrackItem>(trackItemProperties);
+const trackItemSchema = object<TrackItem>(trackItemProperties);
 
 export const trackPageSchema = pageSchema(trackItemSchema);
 
