@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-bench', 'data', 'coverage', 'node_modules', 'eslint.config.js'] },
+  { ignores: ['dist', 'build', 'dist-bench', 'data', 'coverage', 'node_modules', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

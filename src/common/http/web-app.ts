@@ -7,8 +7,8 @@ import type { ErrorBody } from '../errors/http-error.filter.js';
 /** The route of every page path of the app (and of unknown API paths, which it answers 404). */
 export const WEB_APP_ROUTE = '/*';
 
-/** Where `npm run build` puts the web app (from src/ in tests, from dist/ when built). */
-export const WEB_APP_DIR = path.resolve(import.meta.dirname, '../../../dist/web');
+/** Where `npm run build` puts the web app: dist/web under the app's folder. */
+export const WEB_APP_DIR = path.join(appFolder(import.meta.dirname), 'dist/web');
 
 /**
  * Serves the web app at `/`: its files as they are, and index.html for any
@@ -29,4 +29,12 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
     }
     return reply.type('text/html').sendFile('index.html');
   });
+}
+
+/** The folder holding package.json, above this module in src/, build/ or a bundle's chunk. */
+function appFolder(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (dir === path.dirname(dir)) throw new Error(`No package.json above ${from}`);
+  }
 }
