@@ -66,7 +66,7 @@ export function spawnServer(env: NodeJS.ProcessEnv, port: string, extra: NodeJS.
   });
 }
 
-/** Runs the real CLI with `--json`; its JSON result and its peak RSS (bench/max-rss.ts). */
+/** Runs the real CLI with `--json`; its JSON result, peak RSS and CPU time (bench/max-rss.ts). */
 export async function cli(env: NodeJS.ProcessEnv, args: string[]) {
   const { stdout, stderr } = await run(
     process.execPath,
@@ -75,5 +75,6 @@ export async function cli(env: NodeJS.ProcessEnv, args: string[]) {
   );
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   const maxRssKb = Number(/max-rss-kb=(\d+)/.exec(stderr)?.[1] ?? 0);
-  return { result, maxRssKb };
+  const cpuSeconds = Number(/cpu-seconds=([\d.]+)/.exec(stderr)?.[1] ?? 0);
+  return { result, maxRssKb, cpuSeconds };
 }

@@ -32,6 +32,7 @@ interface ImportRun {
   playsPerSecond: number;
   rowsPerSecond: number;
   maxRssMB: number;
+  cpuSeconds: number;
   summary: Record<string, unknown>;
 }
 
@@ -75,7 +76,7 @@ async function main() {
 
 async function importOnce(env: NodeJS.ProcessEnv, dir: string): Promise<ImportRun> {
   const started = performance.now();
-  const { result, maxRssKb } = await cli(env, ['import', dir]);
+  const { result, maxRssKb, cpuSeconds } = await cli(env, ['import', dir]);
   const seconds = (performance.now() - started) / 1000;
   const summary = result as { playsInserted: number; rowsRead: number };
   return {
@@ -83,6 +84,7 @@ async function importOnce(env: NodeJS.ProcessEnv, dir: string): Promise<ImportRu
     playsPerSecond: Math.round(summary.playsInserted / seconds),
     rowsPerSecond: Math.round(summary.rowsRead / seconds),
     maxRssMB: Math.round(maxRssKb / 1024),
+    cpuSeconds,
     summary: result,
   };
 }
