@@ -45,7 +45,11 @@ export function registerApiRoutes(v1: FastifyInstance, state: EmulatorState): vo
     // a SavedTrackObject, joined from the rendered track
     const page = objects.pageJson('/me/tracks', library.savedCount, offset, limit, (position) => {
       const saved = library.savedAt(position);
-      return `{"added_at":"${isoSeconds(saved.addedAtMs)}","track":${objects.trackJson(saved.trackIndex)}}`;
+      return [
+        `{"added_at":"${isoSeconds(saved.addedAtMs)}","track":`,
+        objects.trackJson(saved.trackIndex),
+        '}',
+      ];
     });
     return reply.type('application/json; charset=utf-8').send(page);
   });
