@@ -3,7 +3,7 @@ import { defineConfig } from 'rolldown';
 /**
  * The programs as two bundles (dist/cli.js, dist/main.js) built from tsc's
  * output in build/: loading ~1,500 modules one by one cost every command
- * about a second of start-up (see docs/decisions.md, "Start-up").
+ * about a second of start-up (docs/decisions.md, "Speed targets, fourteenth session").
  */
 export default defineConfig({
   input: { cli: 'build/cli.js', main: 'build/main.js' },

@@ -158,7 +158,7 @@ export class SpotifyObjects {
    * copied together from these, so the emulator answers as a remote service
    * would, at once and without taking the CPU a sync it serves on the same
    * machine needs (see render()). Joined as strings, a page of 50 also had to
-   * be encoded again per request: 0.9 ms, against 0.2 ms copied as bytes.
+   * be encoded again per request: 0.9 ms, against 0.13 ms copied as bytes.
    */
   trackJson(index: number): Buffer {
     let json = this.renderedTracks.get(index);
