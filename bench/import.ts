@@ -15,7 +15,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { writeExtendedHistory } from '../src/generator/extended-history-files.js';
-import { cli, freshEnvironment } from './environment.js';
+import { cli, freshEnvironment, root } from './environment.js';
+import { writeBenchmarksMarkdown } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -72,6 +73,7 @@ async function main() {
     await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
     await rm(env.DATA_DIR!, { recursive: true, force: true });
   }
+  await writeBenchmarksMarkdown(path.join(root, 'bench/results'), path.join(root, 'BENCHMARKS.md'));
 }
 
 async function importOnce(env: NodeJS.ProcessEnv, dir: string): Promise<ImportRun> {
