@@ -3,7 +3,17 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'build', 'dist-bench', 'data', 'coverage', 'node_modules', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist',
+      'build',
+      'dist-bench',
+      'data',
+      'coverage',
+      'node_modules',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
