@@ -206,12 +206,17 @@ export class CatalogRepository {
       AND NOT EXISTS (SELECT 1 FROM user_track ut WHERE ut.track_id = t.id)`.execute(this.db);
   }
 
-  /** Creates tracks (and their primary credit) unless a twin exists; returns nothing. */
-  async insertTracks(tracks: NewTrack[]): Promise<void> {
-    if (tracks.length === 0) return;
+  /** Creates tracks (and their primary credit) unless a twin exists; returns the rows it inserted. */
+  async insertTracks(tracks: NewTrack[]) {
+    if (tracks.length === 0) return [];
     const text = (key: KeyOf<string | null>) => textArray(tracks.map((t) => t[key]));
     const number = (key: KeyOf<number | null>) => numberArray(tracks.map((t) => t[key]));
-    await sql`
+    const { rows } = await sql<{
+      id: number;
+      spotify_id: string | null;
+      artist_id: number;
+      sort_name: string;
+    }>`
       WITH inserted AS (
         INSERT INTO track (spotify_id, name, sort_name, artist_id, album_id, duration_ms,
           explicit, isrc, disc_number, track_number)
@@ -229,9 +234,12 @@ export class CatalogRepository {
         )
         ORDER BY n.spotify_id, n.artist_id, n.sort_name
         ON CONFLICT DO NOTHING
-        RETURNING id, artist_id
+        RETURNING id, spotify_id, artist_id, sort_name
+      ), credited AS (
+        INSERT INTO track_artist (track_id, position, artist_id)
+        SELECT id, 0, artist_id FROM inserted
       )
-      INSERT INTO track_artist (track_id, position, artist_id)
-      SELECT id, 0, artist_id FROM inserted`.execute(this.db);
+      SELECT id, spotify_id, artist_id, sort_name FROM inserted`.execute(this.db);
+    return rows;
   }
 }

@@ -36,12 +36,19 @@ export class CatalogService {
     tracks: readonly TrackMetadata[],
   ): Promise<{ trackIds: number[]; resolvedInPlace: ResolvedInPlace }> {
     const distinct = new Map(distinctBy(tracks, metadataKey).map((t) => [metadataKey(t), t]));
-    let found = await this.lookup([...distinct.values()]);
+    const found = await this.lookup([...distinct.values()]);
     const missing = [...distinct.entries()].filter(([key]) => !found.has(key)).map(([, t]) => t);
     let resolvedInPlace: ResolvedInPlace = { resolved: [], albumGained: [] };
     if (missing.length > 0) {
-      resolvedInPlace = await this.create(missing);
-      found = await this.lookup([...distinct.values()]);
+      const created = await this.create(missing);
+      resolvedInPlace = created.resolvedInPlace;
+      for (const [key, id] of created.inserted) found.set(key, id);
+      // Read again: what another writer added first, twins resolved in place, and every
+      // name (a resolved track created just now is preferred to an unresolved one found).
+      const again = [...distinct.entries()]
+        .filter(([key, t]) => !t.spotifyId || !found.has(key))
+        .map(([, t]) => t);
+      for (const [key, id] of await this.lookup(again)) found.set(key, id);
     }
     const trackIds = tracks.map((t) => {
       const id = found.get(metadataKey(t));
@@ -100,7 +107,10 @@ export class CatalogService {
     }
   }
 
-  private async create(tracks: TrackMetadata[]): Promise<ResolvedInPlace> {
+  /** Creates the tracks; returns the ids of those it inserted by metadata key. */
+  private async create(
+    tracks: TrackMetadata[],
+  ): Promise<{ resolvedInPlace: ResolvedInPlace; inserted: Map<string, number> }> {
     const primaryOf = (t: TrackMetadata): ArtistRef => ({
       name: t.artistName,
       spotifyId: t.artistSpotifyId,
@@ -132,8 +142,20 @@ export class CatalogService {
       trackNumber: t.details?.trackNumber ?? null,
     }));
     const resolvedInPlace = await this.catalog.resolveTwins(newTracks);
-    await this.catalog.insertTracks(newTracks);
-    return resolvedInPlace;
+    const rows = await this.catalog.insertTracks(newTracks);
+    // a row is the track of the same index: by its Spotify id, else by artist and name
+    const identity = (t: { spotifyId: string | null; artistId: number; sortName: string }) =>
+      t.spotifyId ?? `${t.artistId}:${t.sortName}`;
+    const keyOf = new Map(newTracks.map((t, i) => [identity(t), metadataKey(tracks[i]!)]));
+    const inserted = new Map(
+      rows.map((r) => [
+        keyOf.get(
+          identity({ spotifyId: r.spotify_id, artistId: r.artist_id, sortName: r.sort_name }),
+        )!,
+        r.id,
+      ]),
+    );
+    return { resolvedInPlace, inserted };
   }
 }
 
