@@ -211,12 +211,7 @@ export class CatalogRepository {
     if (tracks.length === 0) return [];
     const text = (key: KeyOf<string | null>) => textArray(tracks.map((t) => t[key]));
     const number = (key: KeyOf<number | null>) => numberArray(tracks.map((t) => t[key]));
-    const { rows } = await sql<{
-      id: number;
-      spotify_id: string | null;
-      artist_id: number;
-      sort_name: string;
-    }>`
+    const { rows } = await sql<{ id: number; spotify_id: string | null }>`
       WITH inserted AS (
         INSERT INTO track (spotify_id, name, sort_name, artist_id, album_id, duration_ms,
           explicit, isrc, disc_number, track_number)
@@ -234,12 +229,12 @@ export class CatalogRepository {
         )
         ORDER BY n.spotify_id, n.artist_id, n.sort_name
         ON CONFLICT DO NOTHING
-        RETURNING id, spotify_id, artist_id, sort_name
+        RETURNING id, spotify_id, artist_id
       ), credited AS (
         INSERT INTO track_artist (track_id, position, artist_id)
         SELECT id, 0, artist_id FROM inserted
       )
-      SELECT id, spotify_id, artist_id, sort_name FROM inserted`.execute(this.db);
+      SELECT id, spotify_id FROM inserted`.execute(this.db);
     return rows;
   }
 }

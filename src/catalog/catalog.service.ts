@@ -107,7 +107,7 @@ export class CatalogService {
     }
   }
 
-  /** Creates the tracks; returns the ids of those it inserted by metadata key. */
+  /** Creates the tracks; returns the ids of the Spotify tracks it inserted, by metadata key. */
   private async create(
     tracks: TrackMetadata[],
   ): Promise<{ resolvedInPlace: ResolvedInPlace; inserted: Map<string, number> }> {
@@ -143,17 +143,9 @@ export class CatalogService {
     }));
     const resolvedInPlace = await this.catalog.resolveTwins(newTracks);
     const rows = await this.catalog.insertTracks(newTracks);
-    // a row is the track of the same index: by its Spotify id, else by artist and name
-    const identity = (t: { spotifyId: string | null; artistId: number; sortName: string }) =>
-      t.spotifyId ?? `${t.artistId}:${t.sortName}`;
-    const keyOf = new Map(newTracks.map((t, i) => [identity(t), metadataKey(tracks[i]!)]));
+    // by Spotify id only: resolveTracks reads every name again
     const inserted = new Map(
-      rows.map((r) => [
-        keyOf.get(
-          identity({ spotifyId: r.spotify_id, artistId: r.artist_id, sortName: r.sort_name }),
-        )!,
-        r.id,
-      ]),
+      rows.flatMap((r) => (r.spotify_id ? [[spotifyKey(r.spotify_id), r.id] as const] : [])),
     );
     return { resolvedInPlace, inserted };
   }
