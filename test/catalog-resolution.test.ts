@@ -38,7 +38,13 @@ describeEachEngine('catalog resolution', (t) => {
       idOf((r) => r.spotify_id === null && r.name === 'Third'),
       idOf((r) => r.spotify_id === 'ResolutionTrack0000001'),
     ]);
-    expect(trackIds.every((id) => id !== undefined)).toBe(true);
+    // the batch made the unresolved row for the name too: the preference above was put to the test
+    expect(rows.map((r) => [r.spotify_id, r.name])).toEqual([
+      ['ResolutionTrack0000001', 'First'],
+      ['ResolutionTrack0000002', 'Second'],
+      [null, 'second'],
+      [null, 'Third'],
+    ]);
 
     // known now: the same ids, and nothing created
     const again = await server.app.get(CatalogService).resolveTracks(batch);
