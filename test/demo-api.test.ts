@@ -108,8 +108,9 @@ describeEachEngine('demo profile', (t) => {
     expect(answer.status, answer.body).toBe(404);
     // the demo user cannot remove itself either: it has no demo profile
     expect((await call(demo.token, 'DELETE')).status).toBe(404);
-    expect(Object.keys(await rowsOwnedBy(t.db, demoUserId, ['last_used_at']))).toContain(
-      'play_history',
+    // among its rows, some of tables that nothing cascades to from app_user
+    expect(Object.keys(await rowsOwnedBy(t.db, demoUserId, ['last_used_at']))).toEqual(
+      expect.arrayContaining(['play_history', 'user_hour_rollup', 'user_artist_month']),
     );
   });
 

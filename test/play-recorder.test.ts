@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SPAN_READ_TRACKS } from '../src/history/history.repository.js';
 import { PlayRecorder } from '../src/history/play-recorder.service.js';
 import { LibraryMembershipService } from '../src/library/library-membership.service.js';
 import { StatsAuditService } from '../src/stats/stats-audit.service.js';
@@ -148,6 +149,38 @@ describeEachEngine('recording plays', (t) => {
       expect(rows).toEqual([{ source: 'spotify_export' }]);
       await noDrift();
     });
+  });
+
+  it('finds known plays the same way in a batch of many tracks, read by span', async () => {
+    // SPAN_READ_TRACKS tracks by one artist on one album, as an import's chunk holds them
+    const { rows: tracks } = await sql<{ id: number }>`
+      INSERT INTO track (name, sort_name, artist_id, album_id, spotify_id)
+      SELECT 'Many ' || n, 'many ' || n, ${song.artist.id}, ${song.album.id}, 'many' || n || '-' || ${userId}
+      FROM generate_series(1, ${SPAN_READ_TRACKS}) AS n RETURNING id`.execute(t.db);
+    const base = Date.UTC(2024, 2, 1);
+    const batch = tracks.flatMap(({ id }, i) => {
+      const endedAt = base + i * 600_000;
+      return [
+        { ...play(''), trackId: id, playedAt: new Date(endedAt) },
+        { ...play(''), trackId: id, playedAt: new Date(endedAt + 86_400_000) },
+      ];
+    });
+    const known = batch.filter((_, i) => i % 3 === 0);
+    expect(await record(known)).toEqual({ inserted: known.length, duplicates: 0 });
+    // the same plays again, some of them as account data states them (to the minute, later)
+    const restated = batch.map((p, i) =>
+      i % 6 === 0
+        ? {
+            ...p,
+            source: 'spotify_account_export' as const,
+            playedAt: new Date(p.playedAt.getTime() + 30_000),
+          }
+        : p,
+    );
+    const fresh = batch.length - known.length;
+    expect(await record(restated)).toEqual({ inserted: fresh, duplicates: known.length });
+    expect(await record(batch)).toEqual({ inserted: 0, duplicates: batch.length });
+    await noDrift();
   });
 
   it('writes an old play to the archive and finds it there again', async () => {

@@ -4,8 +4,9 @@ import { booleanArray, numberArray, textArray } from '../db/array-literal.js';
 import { fromEpochMs } from '../db/epoch-ms.js';
 import type { DB, PlaySource } from '../db/schema.js';
 import { nameKey, sortKey } from '../db/sort-key.js';
+import { deleteUserRowsWithoutCascade } from '../db/uncascaded-user-rows.js';
 import type { PlayDelta } from '../history/history.repository.js';
-import { ROLLUP_TABLES, rollupChanges } from '../stats/rollups.repository.js';
+import { rollupChanges } from '../stats/rollups.repository.js';
 
 export interface LibraryState {
   userTrackId: number;
@@ -305,15 +306,14 @@ export class BackupRestoreRepository {
 
   /**
    * Deletes everything a restore wrote for the user, in one transaction
-   * (after a failed restore): plays first (the history has no foreign key
-   * to cascade from), then the library and what hangs on it, the user's
-   * playlists, tags, genre edits, aggregates and rollups. The shared
-   * catalog keeps what the restore added to it, as after any import.
+   * (after a failed restore): plays and rollups first (nothing cascades to
+   * them), then the library and what hangs on it, the user's playlists,
+   * tags, genre edits and aggregates. The shared catalog keeps what the
+   * restore added to it, as after any import.
    */
   async deleteUserData(trx: Transaction<DB>, userId: number): Promise<void> {
+    await deleteUserRowsWithoutCascade(trx, userId);
     const tables = [
-      'play_history',
-      'play_history_archive',
       'smart_playlist',
       'playlist',
       'user_track',
@@ -321,7 +321,6 @@ export class BackupRestoreRepository {
       'user_artist_genre',
       'user_artist',
       'user_album',
-      ...ROLLUP_TABLES,
     ] as const;
     for (const table of tables) {
       await trx.deleteFrom(table).where('user_id', '=', userId).execute();

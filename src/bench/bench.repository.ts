@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import { numberArray } from '../db/array-literal.js';
 import type { DB } from '../db/schema.js';
+import { deleteUserRowsWithoutCascade } from '../db/uncascaded-user-rows.js';
+import { lockUserWrites } from '../db/user-write-lock.js';
 
 /** What the benchmark reads to set its scenarios up, and the users it makes and removes. */
 @Injectable()
@@ -93,12 +95,13 @@ export class BenchRepository {
     return user.id;
   }
 
-  /** A benchmark's own user and everything it wrote (plays first: they hold no foreign key). */
+  /** A benchmark's own user and everything it wrote (plays and rollups first: they hold no foreign key). */
   async dropUser(userId: number): Promise<void> {
-    for (const table of ['play_history', 'play_history_archive'] as const) {
-      await this.db.deleteFrom(table).where('user_id', '=', userId).execute();
-    }
-    await this.db.deleteFrom('app_user').where('id', '=', userId).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await lockUserWrites(trx, userId);
+      await deleteUserRowsWithoutCascade(trx, userId);
+      await trx.deleteFrom('app_user').where('id', '=', userId).execute();
+    });
   }
 
   async postgresVersion(): Promise<string> {

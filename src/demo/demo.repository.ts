@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { deleteUserRowsWithoutCascade } from '../db/uncascaded-user-rows.js';
 import { lockUserWrites } from '../db/user-write-lock.js';
 
 /** Demo profiles: users whose `demo_of` names the user they belong to. */
@@ -61,16 +62,14 @@ export class DemoRepository {
   }
 
   /**
-   * Deletes the demo user and everything it owns (every user-owned table
-   * cascades from app_user). Plays go first, under the user's write lock,
-   * as everything that writes plays takes it.
+   * Deletes the demo user and everything it owns: the plays and rollups
+   * first (nothing cascades to them), under the user's write lock as their
+   * writers take it; every other user-owned table cascades from app_user.
    */
   async deleteDemoUser(demoUserId: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await lockUserWrites(trx, demoUserId);
-      for (const table of ['play_history', 'play_history_archive'] as const) {
-        await trx.deleteFrom(table).where('user_id', '=', demoUserId).execute();
-      }
+      await deleteUserRowsWithoutCascade(trx, demoUserId);
       await trx
         .deleteFrom('app_user')
         .where('id', '=', demoUserId)

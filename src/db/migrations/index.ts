@@ -19,6 +19,7 @@ import { accounts } from './0018-accounts.js';
 import { demoProfile } from './0019-demo-profile.js';
 import { labelStatsMigration } from './0020-label-stats.js';
 import { pushCreate } from './0021-push-create.js';
+import { rollupsWithoutUserKey } from './0022-rollups-without-user-key.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -44,6 +45,7 @@ export const migrations: readonly Migration[] = [
   demoProfile,
   labelStatsMigration,
   pushCreate,
+  rollupsWithoutUserKey,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;
