@@ -76,13 +76,21 @@ export class LibraryRepository {
     liked?: { syncedAt: Date | null },
   ): Promise<UserTrackRef[]> {
     if (tracks.length === 0) return [];
-    // Rows the user already has are only rewritten when added_at moves earlier; the
-    // statement's snapshot predates its insert, so those rows come from the second branch.
+    // Rows the user already has are read, and rewritten only when added_at moves
+    // earlier: sent through ON CONFLICT they would each be locked, a write (an
+    // import's chunks name mostly tracks its earlier chunks added). The insert
+    // keeps ON CONFLICT for a row another writer added since the snapshot.
     const { rows } = await sql<{ track_id: number; id: number; added: boolean }>`
       WITH input AS (
         SELECT n.track_id, ${fromEpochMs('n.added_ms')} AS added_at
         FROM unnest(${numberArray(tracks.map((t) => t.trackId))}::bigint[],
           ${numberArray(tracks.map((t) => t.addedAt.getTime()))}::bigint[]) AS n(track_id, added_ms)
+      ), known AS MATERIALIZED (
+        SELECT ut.track_id, ut.id FROM input n
+        JOIN user_track ut ON ut.user_id = ${userId} AND ut.track_id = n.track_id
+      ), moved AS (
+        UPDATE user_track ut SET added_at = n.added_at FROM input n
+        WHERE ut.user_id = ${userId} AND ut.track_id = n.track_id AND n.added_at < ut.added_at
       ), written AS (
         INSERT INTO user_track (user_id, track_id, added_at, title_sort, artist_sort, album_sort, duration_ms,
           liked, liked_synced_at)
@@ -92,6 +100,7 @@ export class LibraryRepository {
         JOIN track t ON t.id = n.track_id
         JOIN artist a ON a.id = t.artist_id
         LEFT JOIN album al ON al.id = t.album_id
+        WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.track_id = n.track_id)
         ORDER BY t.id
         ON CONFLICT (user_id, track_id) DO UPDATE SET added_at = excluded.added_at
           WHERE excluded.added_at < user_track.added_at
@@ -102,9 +111,7 @@ export class LibraryRepository {
       )
       SELECT track_id, id, added FROM written
       UNION ALL
-      SELECT ut.track_id, ut.id, false FROM input n
-      JOIN user_track ut ON ut.user_id = ${userId} AND ut.track_id = n.track_id
-      WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.track_id = ut.track_id)`.execute(trx);
+      SELECT track_id, id, false FROM known`.execute(trx);
     return rows.map((r) => ({ trackId: r.track_id, userTrackId: r.id, added: r.added }));
   }
 }
