@@ -157,25 +157,17 @@ describeEachEngine('recording plays', (t) => {
       INSERT INTO track (name, sort_name, artist_id, album_id, spotify_id)
       SELECT 'Many ' || n, 'many ' || n, ${song.artist.id}, ${song.album.id}, 'many' || n || '-' || ${userId}
       FROM generate_series(1, ${SPAN_READ_TRACKS}) AS n RETURNING id`.execute(t.db);
-    const base = Date.UTC(2024, 2, 1);
-    const batch = tracks.flatMap(({ id }, i) => {
-      const endedAt = base + i * 600_000;
-      return [
-        { ...play(''), trackId: id, playedAt: new Date(endedAt) },
-        { ...play(''), trackId: id, playedAt: new Date(endedAt + 86_400_000) },
-      ];
-    });
+    // two plays of each track, on whole minutes ten minutes apart
+    const endedAt = (i: number) => new Date(Date.UTC(2024, 2, 1) + i * 600_000).toISOString();
+    const batch = tracks.flatMap(({ id }, i) => [
+      play(endedAt(2 * i), { trackId: id }),
+      play(endedAt(2 * i + 1), { trackId: id }),
+    ]);
     const known = batch.filter((_, i) => i % 3 === 0);
     expect(await record(known)).toEqual({ inserted: known.length, duplicates: 0 });
-    // the same plays again, some of them as account data states them (to the minute, later)
+    // the same plays again, some of them as account data states them (to the minute)
     const restated = batch.map((p, i) =>
-      i % 6 === 0
-        ? {
-            ...p,
-            source: 'spotify_account_export' as const,
-            playedAt: new Date(p.playedAt.getTime() + 30_000),
-          }
-        : p,
+      i % 6 === 0 ? { ...p, source: 'spotify_account_export' as const } : p,
     );
     const fresh = batch.length - known.length;
     expect(await record(restated)).toEqual({ inserted: fresh, duplicates: known.length });
