@@ -321,6 +321,7 @@ export class BackupRestoreRepository {
       'user_artist_genre',
       'user_artist',
       'user_album',
+      'import_fingerprint',
     ] as const;
     for (const table of tables) {
       await trx.deleteFrom(table).where('user_id', '=', userId).execute();

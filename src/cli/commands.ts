@@ -121,6 +121,11 @@ export const commands: Record<string, CliCommand> = {
       [
         ...r.errors.map((e) => `error: ${e.file}: ${e.message}`),
         `${r.files} files, ${r.rowsRead} rows read in ${r.seconds} s`,
+        ...(r.filesAlreadyImported
+          ? [
+              `${r.filesAlreadyImported} files imported before, known by their content: not read again`,
+            ]
+          : []),
         `${r.playsInserted} plays recorded, ${r.duplicatesSkipped} already known, ${r.belowThreshold} below the play threshold (skips)`,
         `${r.nonMusic} podcast/video rows skipped, ${r.invalidRows} invalid rows, ${r.libraryTracks} saved tracks`,
         `${r.unresolvedTracks} tracks known by name only (no Spotify id yet)`,

@@ -433,6 +433,20 @@ export interface ImportFileTable {
   error: string | null;
 }
 
+export interface ImportFingerprintTable {
+  user_id: number;
+  sha256: Buffer;
+  size_bytes: number;
+  kind: string;
+  play_threshold_ms: number;
+  rows: number;
+  play_rows: number;
+  below_threshold: number;
+  non_music: number;
+  invalid_rows: number;
+  imported_at: UpdatedAt;
+}
+
 export interface SyncStateTable {
   user_id: number;
   kind: SyncKind;
@@ -510,6 +524,7 @@ export interface DB {
   user_album: UserAlbumTable;
   import: ImportTable;
   import_file: ImportFileTable;
+  import_fingerprint: ImportFingerprintTable;
   sync_state: SyncStateTable;
   history_archive_move: HistoryArchiveMoveTable;
 }

@@ -260,7 +260,9 @@ export class HistoryRepository {
 
   /**
    * Deletes the plays of user tracks about to leave the library: the history
-   * has no foreign key to cascade from (migration 0011).
+   * has no foreign key to cascade from (migration 0011). The history then no
+   * longer holds every file it was imported from whole: reading one again
+   * would bring plays back, so the user's file fingerprints go (0023).
    */
   async deletePlaysOf(
     trx: Transaction<DB>,
@@ -269,6 +271,7 @@ export class HistoryRepository {
     rollupZone: string | null,
   ): Promise<void> {
     await this.removePlays(trx, userId, userTrackIds, rollupZone);
+    await trx.deleteFrom('import_fingerprint').where('user_id', '=', userId).execute();
   }
 
   private async removePlays(

@@ -18,6 +18,12 @@ import { SmartPlaylistsService } from '../smart-playlists/smart-playlists.servic
 import { ROLLUP_TABLES, RollupsRepository } from '../stats/rollups.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { ExportFileError, readExportFile, type ExportFileKind } from './export-reader.js';
+import { fingerprintOf, hashedWhileRead } from './file-fingerprint.js';
+import {
+  ImportFingerprintsRepository,
+  type FileCounts,
+  type FingerprintedFile,
+} from './import-fingerprints.repository.js';
 import { collectSources, type ImportSource, type SourceError } from './import-sources.js';
 import { PlayWindow } from './play-window.js';
 
@@ -57,6 +63,8 @@ const LOADED_TABLES = [
 
 export interface ImportSummary {
   files: number;
+  /** files whose bytes were imported whole before: answered from their fingerprint, not read */
+  filesAlreadyImported: number;
   rowsRead: number;
   playsInserted: number;
   duplicatesSkipped: number;
@@ -117,6 +125,7 @@ export class ExportImportService {
     private readonly rollups: RollupsRepository,
     private readonly smartPlaylists: SmartPlaylistsService,
     private readonly database: Database,
+    private readonly fingerprints: ImportFingerprintsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -127,7 +136,8 @@ export class ExportImportService {
   ): Promise<ImportSummary> {
     const started = performance.now();
     const { sources, errors, ...found } = await collectSources(paths);
-    const summary = options.resumeFrom ?? emptySummary();
+    // a checkpoint written before a field existed lacks it
+    const summary = { ...emptySummary(), ...options.resumeFrom };
     const known = new Set(summary.errors.map((e) => `${e.file}\n${e.message}`));
     summary.errors.push(...errors.filter((e) => !known.has(`${e.file}\n${e.message}`)));
     const done = new Set(summary.fileKinds.map((f) => f.file));
@@ -182,6 +192,11 @@ export class ExportImportService {
     const windowRows = chunkRows * WINDOW_CHUNKS;
     const bytesTotal = sources.reduce((sum, s) => sum + s.size, 0);
     const pending = new PlayWindow();
+    const knownSizes = await this.fingerprints.sizes(user.id);
+    // read whole since the last cut: fingerprinted once their rows are committed
+    const readWhole: FingerprintedFile[] = [];
+    // plays of files known already, counted as duplicates when the cut before them is written
+    let knownPlayRows = 0;
     let writing: Promise<void> = Promise.resolve();
     let bytesBefore = sources.filter((s) => done.has(s.name)).reduce((sum, s) => sum + s.size, 0);
     let windowStart = bytesBefore;
@@ -193,6 +208,9 @@ export class ExportImportService {
       if (options.signal?.aborted) throw new ImportInterruptedError();
       // Taken while reading waits: what the files up to this cut make of the summary.
       const readSoFar = atFileEnd ? structuredClone(summary) : null;
+      const files = readWhole.splice(0);
+      const knownPlays = knownPlayRows;
+      knownPlayRows = 0;
       writing = (async () => {
         await this.writeWindow(user, window, summary, chunkRows, options.signal, (written) =>
           options.onProgress?.({
@@ -200,6 +218,8 @@ export class ExportImportService {
             bytesRead: Math.round(bytesFrom + written * (progress.bytesRead - bytesFrom)),
           }),
         );
+        summary.duplicatesSkipped += knownPlays;
+        await this.fingerprints.remember(user.id, threshold, files);
         if (readSoFar) await options.onCheckpoint?.({ ...readSoFar, ...writtenSoFar(summary) });
       })();
       writing.catch(() => undefined); // awaited at the next cut; not an unhandled rejection meanwhile
@@ -212,14 +232,21 @@ export class ExportImportService {
         bytesTotal,
         rowsRead: summary.rowsRead,
       });
-      await this.readFile(source, threshold, summary, pending, async (bytesRead) => {
-        if (options.signal?.aborted) {
-          // stops reading at once; the write in flight ends (or fails) first
-          await writing;
-          throw new ImportInterruptedError();
-        }
-        if (pending.rows >= 2 * windowRows) await cut(progressAt(bytesRead), false);
-      });
+      const known = await this.knownFile(user, source, threshold, knownSizes);
+      if (known) {
+        countKnownFile(summary, source.name, known);
+        knownPlayRows += known.playRows;
+      } else {
+        const file = await this.readFile(source, threshold, summary, pending, async (bytesRead) => {
+          if (options.signal?.aborted) {
+            // stops reading at once; the write in flight ends (or fails) first
+            await writing;
+            throw new ImportInterruptedError();
+          }
+          if (pending.rows >= 2 * windowRows) await cut(progressAt(bytesRead), false);
+        });
+        if (file) readWhole.push(file);
+      }
       bytesBefore += source.size;
       if (pending.rows >= windowRows || index === todo.length - 1) {
         await cut(progressAt(source.size), true);
@@ -228,17 +255,40 @@ export class ExportImportService {
     await writing;
   }
 
-  /** Reads one file's rows into the pending window; a broken file keeps what was read before the break. */
+  /**
+   * What a file held when its very bytes were imported whole before, under
+   * the same play threshold; null when it must be read. Only a file of a
+   * size seen before is hashed first.
+   */
+  private async knownFile(
+    user: AuthUser,
+    source: ImportSource,
+    threshold: number,
+    knownSizes: ReadonlySet<number>,
+  ): Promise<FileCounts | null> {
+    if (!knownSizes.has(source.size)) return null;
+    const sha256 = await fingerprintOf(source).catch(() => null); // unreadable: reading it reports why
+    return sha256 && this.fingerprints.find(user.id, sha256, threshold);
+  }
+
+  /**
+   * Reads one file's rows into the pending window; a broken file keeps what
+   * was read before the break. Returns a history file read whole, with its
+   * fingerprint, once nothing in it broke.
+   */
   private async readFile(
     source: ImportSource,
     threshold: number,
     summary: ImportSummary,
     pending: PlayWindow,
     afterBatch: (bytesRead: number) => Promise<void>,
-  ): Promise<void> {
+  ): Promise<FingerprintedFile | null> {
     const file = { file: source.name, kind: null as ExportFileKind | null, rows: 0 };
+    const counts = { playRows: 0, belowThreshold: 0, nonMusic: 0, invalidRows: 0 };
+    const input = hashedWhileRead(await source.open());
+    let whole = true;
     try {
-      for await (const value of readExportFile(source.name, await source.open())) {
+      for await (const value of readExportFile(source.name, input.stream)) {
         if (!Array.isArray(value)) {
           file.kind = value;
           if (value === null)
@@ -248,10 +298,11 @@ export class ExportImportService {
         for (const { item } of value) {
           if (item.type === 'play') {
             pending.add(item.play);
-            if (item.play.msPlayed < threshold) summary.belowThreshold++;
+            counts.playRows++;
+            if (item.play.msPlayed < threshold) counts.belowThreshold++;
           } else if (item.type === 'library_track') pending.saved.push(item.track);
-          else if (item.type === 'non_music') summary.nonMusic++;
-          else summary.invalidRows++;
+          else if (item.type === 'non_music') counts.nonMusic++;
+          else counts.invalidRows++;
         }
         file.rows += value.length;
         summary.rowsRead += value.length;
@@ -260,9 +311,22 @@ export class ExportImportService {
     } catch (error) {
       if (!(error instanceof ExportFileError)) throw error;
       summary.errors.push({ file: source.name, message: error.message });
+      whole = false;
     }
+    summary.belowThreshold += counts.belowThreshold;
+    summary.nonMusic += counts.nonMusic;
+    summary.invalidRows += counts.invalidRows;
     if (file.kind !== null || file.rows > 0) summary.files++;
     summary.fileKinds.push(file);
+    // a library file is read again: liking its tracks anew is the point of importing it
+    if (!whole || file.kind === null || file.kind === 'library') return null;
+    return {
+      ...counts,
+      kind: file.kind,
+      rows: file.rows,
+      sha256: input.digest(),
+      sizeBytes: source.size,
+    };
   }
 
   /**
@@ -325,6 +389,17 @@ function chunkEnd(window: PlayWindow, order: number[], start: number, rows: numb
   return end;
 }
 
+/** A file known by its fingerprint counts as reading it again would: every play already known. */
+function countKnownFile(summary: ImportSummary, name: string, known: FileCounts): void {
+  summary.files++;
+  summary.filesAlreadyImported++;
+  summary.rowsRead += known.rows;
+  summary.belowThreshold += known.belowThreshold;
+  summary.nonMusic += known.nonMusic;
+  summary.invalidRows += known.invalidRows;
+  summary.fileKinds.push({ file: name, kind: known.kind, rows: known.rows });
+}
+
 /** The summary's counts of what was written (the rest counts what was read). */
 function writtenSoFar(summary: ImportSummary) {
   const { playsInserted, duplicatesSkipped, libraryTracks } = summary;
@@ -334,6 +409,7 @@ function writtenSoFar(summary: ImportSummary) {
 function emptySummary(): ImportSummary {
   return {
     files: 0,
+    filesAlreadyImported: 0,
     rowsRead: 0,
     playsInserted: 0,
     duplicatesSkipped: 0,

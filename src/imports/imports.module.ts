@@ -7,6 +7,7 @@ import { SmartPlaylistsModule } from '../smart-playlists/smart-playlists.module.
 import { StatsModule } from '../stats/stats.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ExportImportService } from './export-import.service.js';
+import { ImportFingerprintsRepository } from './import-fingerprints.repository.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsRepository } from './imports.repository.js';
 import { ImportsService } from './imports.service.js';
@@ -22,7 +23,7 @@ import { ImportsService } from './imports.service.js';
     UsersModule,
   ],
   controllers: [ImportsController],
-  providers: [ExportImportService, ImportsRepository, ImportsService],
+  providers: [ExportImportService, ImportFingerprintsRepository, ImportsRepository, ImportsService],
   exports: [ExportImportService],
 })
 export class ImportsModule {}

@@ -20,6 +20,7 @@ import { demoProfile } from './0019-demo-profile.js';
 import { labelStatsMigration } from './0020-label-stats.js';
 import { pushCreate } from './0021-push-create.js';
 import { rollupsWithoutUserKey } from './0022-rollups-without-user-key.js';
+import { importFingerprints } from './0023-import-fingerprints.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -46,6 +47,7 @@ export const migrations: readonly Migration[] = [
   labelStatsMigration,
   pushCreate,
   rollupsWithoutUserKey,
+  importFingerprints,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;

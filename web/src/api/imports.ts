@@ -7,6 +7,8 @@ export type ImportFileKind = 'extended' | 'account_music' | 'account_podcast' | 
 /** What an import did (the server's ImportSummary). */
 export interface ImportSummary {
   files: number;
+  /** files imported whole before, known by their content and not read again (absent before 0023) */
+  filesAlreadyImported?: number;
   rowsRead: number;
   playsInserted: number;
   duplicatesSkipped: number;

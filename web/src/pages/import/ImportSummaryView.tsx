@@ -13,6 +13,7 @@ const number = new Intl.NumberFormat();
 export function ImportSummaryView({ summary }: { summary: ImportSummary }) {
   const counts: [string, number | string][] = [
     ['Files', summary.files],
+    ['Files imported before (not read again)', summary.filesAlreadyImported ?? 0],
     ['Rows read', summary.rowsRead],
     ['Plays added', summary.playsInserted],
     ['Already there (skipped)', summary.duplicatesSkipped],
