@@ -36,17 +36,28 @@ export class BenchRepository {
     return { addedAt: row.added_at, id: row.id };
   }
 
-  /** The user's longest playlist and the position of the entry at nine tenths of it. */
-  async longestPlaylist(userId: number): Promise<{ id: number; deepPosition: string } | undefined> {
-    const { rows } = await sql<{ id: number; position: string }>`
-      WITH longest AS (
-        SELECT playlist_id AS id, count(*) AS n FROM playlist_track WHERE user_id = ${userId}
-        GROUP BY playlist_id ORDER BY n DESC LIMIT 1)
-      SELECT l.id, pt.position FROM longest l
-      CROSS JOIN LATERAL (SELECT position FROM playlist_track
-        WHERE user_id = ${userId} AND playlist_id = l.id
-        ORDER BY position OFFSET floor(l.n * 0.9) LIMIT 1) pt`.execute(this.db);
-    return rows[0] && { id: rows[0].id, deepPosition: rows[0].position };
+  /** The position of the entry nine tenths down a playlist. */
+  async deepPosition(userId: number, playlistId: number): Promise<string> {
+    const { rows } = await sql<{ position: string }>`
+      SELECT position FROM playlist_track WHERE user_id = ${userId} AND playlist_id = ${playlistId}
+      ORDER BY position
+      OFFSET (SELECT floor(count(*) * 0.9) FROM playlist_track
+        WHERE user_id = ${userId} AND playlist_id = ${playlistId})
+      LIMIT 1`.execute(this.db);
+    return rows[0]!.position;
+  }
+
+  /** `count` of the user's tracks, most recently added first. */
+  async recentUserTracks(userId: number, count: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('user_track')
+      .select('id')
+      .where('user_id', '=', userId)
+      .orderBy('added_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(count)
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /** The genre and the tag on most of the user's tracks: what a realistic smart playlist names. */

@@ -76,10 +76,18 @@ export interface Pair {
 type Position = { addedAt: Date; id: number };
 
 const PAGE = 50;
+
+interface LongPlaylist {
+  id: number;
+  /** continues nine tenths down */
+  deepCursor: string;
+}
 /** Requests per HTTP scenario before measuring (see httpPairs). */
 const HTTP_WARM_UP_RUNS = 20;
 const RECORD_BATCH = 1000;
 const DEPTHS = [0, 10_000, 90_000];
+/** Entries of the playlist made for the run: a long one (generated playlists hold ~100). */
+const PLAYLIST_ENTRIES = 10_000;
 
 /**
  * Runs the benchmark scenarios on the data of `spotlib generate`: each of our
@@ -111,19 +119,24 @@ export class BenchService {
     const scenarios: ScenarioResult[] = [];
     const stats = await this.statsPairs.pairs(heavy.userId);
     const smart = await this.smartPairs.pairs(heavy.userId);
-    const pairs = [
-      ...(await this.pagePairs(heavy.userId, heavy.tracks)),
-      ...(await this.sortPairs(heavy.userId, heavy.tracks)),
-      ...(await this.browsePairs(heavy.userId)),
-      ...(await this.playlistPairs(heavy.userId)),
-      ...stats.pairs,
-      ...smart.pairs,
-      ...(options.httpUrl ? await this.httpPairs(heavy.userId, heavy.tracks, options.httpUrl) : []),
-    ];
+    let playlist: LongPlaylist | undefined;
     try {
+      playlist = await this.longPlaylist(heavy.userId);
+      const pairs = [
+        ...(await this.pagePairs(heavy.userId, heavy.tracks)),
+        ...(await this.sortPairs(heavy.userId, heavy.tracks)),
+        ...(await this.browsePairs(heavy.userId)),
+        ...this.playlistPairs(heavy.userId, playlist),
+        ...stats.pairs,
+        ...smart.pairs,
+        ...(options.httpUrl
+          ? await this.httpPairs(heavy.userId, heavy.tracks, playlist, options.httpUrl)
+          : []),
+      ];
       for (const pair of pairs) scenarios.push(await measure(pair, options));
     } finally {
       await smart.cleanup();
+      if (playlist) await this.playlists.delete({ id: heavy.userId }, playlist.id);
     }
     const recording = await this.recordingPair();
     try {
@@ -247,22 +260,24 @@ export class BenchService {
    * pages 10k and 90k deep against the first, and the longest playlist:
    * what a client waits for.
    */
-  private async httpPairs(userId: number, library: number, baseUrl: string): Promise<Pair[]> {
+  private async httpPairs(
+    userId: number,
+    library: number,
+    playlist: LongPlaylist,
+    baseUrl: string,
+  ): Promise<Pair[]> {
     const { token } = await this.apiTokens.create({ id: userId }, 'benchmark');
     const client = new KeepAliveClient(baseUrl, { authorization: `Bearer ${token}` });
     const fetchJson = (url: string) => () => client.getJson(url);
     const get = (query: string) => fetchJson(`/api/tracks?${query}`);
-    const pairs: Pair[] = [];
-    const playlist = await this.bench.longestPlaylist(userId);
-    if (playlist) {
-      const first = `/api/playlists/${playlist.id}/tracks?limit=${PAGE}`;
-      const cursor = await this.playlists.cursorAfter(playlist.id, playlist.deepPosition);
-      pairs.push({
+    const first = `/api/playlists/${playlist.id}/tracks?limit=${PAGE}`;
+    const pairs: Pair[] = [
+      {
         name: 'http.playlist.deep',
-        ours: fetchJson(`${first}&cursor=${encodeURIComponent(cursor)}`),
+        ours: fetchJson(`${first}&cursor=${encodeURIComponent(playlist.deepCursor)}`),
         baseline: { name: 'first_page', run: fetchJson(first) },
-      });
-    }
+      },
+    ];
     for (const sort of TRACK_SORTS) {
       const first = `sort=${sort}&order=desc&limit=${PAGE}`;
       for (const depth of DEPTHS.slice(1)) {
@@ -309,21 +324,32 @@ export class BenchService {
     return pairs;
   }
 
-  /** The longest playlist's page nine tenths down against its first (items as /api/tracks has them). */
-  private async playlistPairs(userId: number): Promise<Pair[]> {
-    const playlist = await this.bench.longestPlaylist(userId);
-    if (!playlist) return [];
-    const user = { id: userId };
-    const cursor = await this.playlists.cursorAfter(playlist.id, playlist.deepPosition);
+  /** The long playlist's page nine tenths down against its first (items as /api/tracks has them). */
+  private playlistPairs(userId: number, playlist: LongPlaylist): Pair[] {
     const page = (after?: string) => () =>
-      this.playlists.entries(user, playlist.id, { limit: PAGE, cursor: after });
+      this.playlists.entries({ id: userId }, playlist.id, { limit: PAGE, cursor: after });
     return [
       {
         name: 'playlist.deep',
-        ours: page(cursor),
+        ours: page(playlist.deepCursor),
         baseline: { name: 'first_page', run: page() },
       },
     ];
+  }
+
+  /**
+   * A playlist of the user's PLAYLIST_ENTRIES latest tracks, made for the run
+   * as a user would (1,000 tracks a request), with the cursor nine tenths down.
+   */
+  private async longPlaylist(userId: number): Promise<LongPlaylist> {
+    const user = { id: userId };
+    const { id } = await this.playlists.create(user, { name: 'bench: long playlist' });
+    const tracks = await this.bench.recentUserTracks(userId, PLAYLIST_ENTRIES);
+    for (let start = 0; start < tracks.length; start += 1000) {
+      await this.playlists.add(user, id, { trackIds: tracks.slice(start, start + 1000) });
+    }
+    const deep = await this.bench.deepPosition(userId, id);
+    return { id, deepCursor: await this.playlists.cursorAfter(id, deep) };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import { numberArray, textArray } from '../db/array-literal.js';
+import { PREPARED } from '../db/prepared-statements.js';
 import type { DB } from '../db/schema.js';
 
 export interface PlaylistRow {
@@ -111,7 +112,8 @@ export class PlaylistsRepository {
       .where('playlist_id', '=', playlistId)
       .$if(after !== undefined, (qb) => qb.where(sql<boolean>`position > ${after!}`))
       .orderBy('position')
-      .limit(limit);
+      .limit(limit)
+      .modifyEnd(PREPARED);
   }
 
   entry(userId: number, playlistId: number, entryId: number, db: Kysely<DB> = this.db) {

@@ -56,12 +56,15 @@ export class PlaylistsService {
     id: number,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<PlaylistEntryItem>> {
-    if (!(await this.playlists.exists(user.id, id))) throw notFound(`playlist ${id}`);
     const binding = playlistBinding(id);
     const after = page.cursor
       ? await this.cursors.decode(page.cursor, binding, z.string().min(1).max(200))
       : undefined;
     const entries = await this.playlists.entries(user.id, id, page.limit + 1, after);
+    // entries are the user's own: only an empty page asks whether the playlist is there
+    if (entries.length === 0 && !(await this.playlists.exists(user.id, id))) {
+      throw notFound(`playlist ${id}`);
+    }
     const shown = entries.slice(0, page.limit);
     const items = await this.tracks.itemsByIds(
       user.id,

@@ -239,12 +239,13 @@ export class TrackListRepository {
       this.db,
       'items',
       { userId, ids: numberArray(ids) },
+      // prepared: planning it took as long as running it (1.5 of 3.2 ms, a 50-entry playlist page)
       (v) =>
         this.details(
           v.userId,
           sql`(SELECT DISTINCT unnest(${v.ids}::bigint[]) AS id, 0 AS phase)`,
           [],
-        ),
+        ).modifyEnd(PREPARED),
     );
     const names = await this.namesOfGenres(rows);
     return new Map(rows.map((row) => [row.id, toItem(row, names)]));
