@@ -2,13 +2,14 @@ import { metadataKey, type TrackMetadata } from '../catalog/track-metadata.js';
 import type { PlayToRecord } from '../history/play-batch.js';
 import type { ExportPlay } from './export-rows.js';
 import { compareCodeUnits } from '../db/sort-key.js';
+import { float64Column, int32Column, uint8Column } from './number-column.js';
 
 const SOURCES = ['spotify_export', 'spotify_account_export'] as const;
 
 /**
  * The rows read and not yet written. Plays are held as a few numbers each
- * and each track's metadata once, so a window can span hundreds of thousands
- * of plays in a few megabytes: written in artist order, a big import then
+ * (29 bytes, in typed arrays) and each track's metadata once, so a window
+ * can span hundreds of thousands of plays in a few megabytes: written in artist order, a big import then
  * moves each counter about once per window instead of once per chunk.
  */
 export class PlayWindow {
@@ -19,12 +20,12 @@ export class PlayWindow {
   private trackIndex = new Map<string, number>();
   private reasons: (string | null)[] = [null];
   private reasonIndex = new Map<string | null, number>([[null, 0]]);
-  private trackOf: number[] = [];
-  private endedMs: number[] = [];
-  private msPlayed: number[] = [];
-  private sourceOf: number[] = [];
-  private reasonStart: number[] = [];
-  private reasonEnd: number[] = [];
+  private trackOf = int32Column();
+  private endedMs = float64Column();
+  private msPlayed = float64Column();
+  private sourceOf = uint8Column();
+  private reasonStart = int32Column();
+  private reasonEnd = int32Column();
 
   get plays(): number {
     return this.trackOf.length;
@@ -65,9 +66,9 @@ export class PlayWindow {
     });
     const rankOf: number[] = [];
     byName.forEach((track, rank) => (rankOf[track] = rank));
-    const rank = (play: number) => rankOf[this.trackOf[play]!]!;
-    const order = Array.from(this.trackOf.keys());
-    return order.sort((a, b) => rank(a) - rank(b) || this.endedMs[a]! - this.endedMs[b]!);
+    const rank = (play: number) => rankOf[this.trackOf.at(play)]!;
+    const order = Array.from({ length: this.plays }, (_, play) => play);
+    return order.sort((a, b) => rank(a) - rank(b) || this.endedMs.at(a) - this.endedMs.at(b));
   }
 
   /**
@@ -84,18 +85,18 @@ export class PlayWindow {
 
   /** The index in `tracks` of play `i`'s track. */
   trackIndexOf(i: number): number {
-    return this.trackOf[i]!;
+    return this.trackOf.at(i);
   }
 
   /** Play `i` as the recorder takes it, its track being `trackId`. */
   toRecord(i: number, trackId: number): PlayToRecord {
     return {
       trackId,
-      playedAt: new Date(this.endedMs[i]!),
-      msPlayed: this.msPlayed[i]!,
-      source: SOURCES[this.sourceOf[i]!]!,
-      reasonStart: this.reasons[this.reasonStart[i]!] ?? null,
-      reasonEnd: this.reasons[this.reasonEnd[i]!] ?? null,
+      playedAt: new Date(this.endedMs.at(i)),
+      msPlayed: this.msPlayed.at(i),
+      source: SOURCES[this.sourceOf.at(i)]!,
+      reasonStart: this.reasons[this.reasonStart.at(i)] ?? null,
+      reasonEnd: this.reasons[this.reasonEnd.at(i)] ?? null,
     };
   }
 
