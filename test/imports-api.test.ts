@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout } from 'node:timers/promises';
@@ -72,6 +73,34 @@ describeEachEngine('POST /api/imports', (t) => {
     expect(done.summary!.fileKinds.map((f) => f.file).sort()).toEqual([
       'StreamingHistory_music_1.json',
       'Streaming_History_Audio_2022.json',
+    ]);
+  });
+
+  it('takes the export .zip as Spotify sends it', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'spotlib-upload-zip-'));
+    const folder = path.join(work, 'Spotify Extended Streaming History');
+    for (const name of ['Streaming_History_Audio_2022.json', 'StreamingHistory_music_1.json']) {
+      cpSync(path.join(fixtures, name), path.join(folder, name));
+    }
+    writeFileSync(path.join(folder, 'ReadMeFirst.pdf'), 'not json');
+    const zip = path.join(work, 'my_spotify_data.zip');
+    execFileSync('python3', [
+      '-c',
+      'import shutil,sys; shutil.make_archive(sys.argv[1][:-4], "zip", sys.argv[2])',
+      zip,
+      work,
+    ]);
+    const body = multipart([{ name: 'my_spotify_data.zip', content: readFileSync(zip) }]);
+    rmSync(work, { recursive: true, force: true });
+    const response = await app.inject({ method: 'POST', url: '/api/imports', ...body });
+    expect(response.statusCode).toBe(202);
+
+    const done = await waitFor(response.json<ImportStatus>().id);
+    expect(done).toMatchObject({ status: 'completed', error: null });
+    expect(done.summary).toMatchObject({ files: 2, rowsRead: 235, errors: [] });
+    expect(done.summary!.fileKinds.map((f) => f.file).sort()).toEqual([
+      'my_spotify_data.zip:Spotify Extended Streaming History/StreamingHistory_music_1.json',
+      'my_spotify_data.zip:Spotify Extended Streaming History/Streaming_History_Audio_2022.json',
     ]);
   });
 

@@ -24,38 +24,46 @@ export interface ImportSources {
 
 /**
  * The JSON files behind what a user points at: files, folders (searched
- * recursively) or the export .zip as Spotify sends it. Other files in a zip
- * or folder (PDF read-me files, images) are passed over; a path that cannot
- * be read is an error of its own, and the rest still import.
+ * recursively, the export .zip in them too) or the export .zip as Spotify
+ * sends it. Other files in a zip or folder (PDF read-me files, images) are
+ * passed over; a path or zip that cannot be read is an error of its own, and
+ * the rest still import.
  */
 export async function collectSources(paths: readonly string[]): Promise<ImportSources> {
   const sources: ImportSource[] = [];
   const errors: SourceError[] = [];
   const zips: yauzl.ZipFile[] = [];
-  for (const given of paths) {
-    const full = path.resolve(given);
+  const add = async (file: string, shownAs: string) => {
     try {
-      const info = await stat(full);
-      if (info.isDirectory()) {
-        for (const file of await jsonFilesUnder(full)) sources.push(await fileSource(file));
-      } else if (full.toLowerCase().endsWith('.zip')) {
-        const zip = await yauzl.openPromise(full, { lazyEntries: true, autoClose: false });
+      if (isZip(file)) {
+        const zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false });
         zips.push(zip);
-        sources.push(...(await zipSources(full, zip)));
+        sources.push(...(await zipSources(file, zip)));
       } else {
-        sources.push(fileSourceOf(full, info.size));
+        sources.push(await fileSource(file));
       }
     } catch (error) {
-      errors.push({ file: given, message: describe(error) });
+      errors.push({ file: shownAs, message: describe(error) });
     }
+  };
+  for (const given of paths) {
+    const full = path.resolve(given);
+    const info = await stat(full).catch((error: unknown) => {
+      errors.push({ file: given, message: describe(error) });
+    });
+    if (!info) continue;
+    if (!info.isDirectory()) await add(full, given);
+    else for (const file of await exportFilesUnder(full)) await add(file, file);
   }
   return { sources, errors, close: () => zips.forEach((zip) => zip.close()) };
 }
 
-async function jsonFilesUnder(folder: string): Promise<string[]> {
+const isZip = (file: string) => file.toLowerCase().endsWith('.zip');
+
+async function exportFilesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });
   return entries
-    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.json'))
+    .filter((e) => e.isFile() && (e.name.toLowerCase().endsWith('.json') || isZip(e.name)))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
 }
