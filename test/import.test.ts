@@ -234,4 +234,38 @@ describeEngines('importing the Spotify export', (engine) => {
       expect(summary.playsInserted).toBeGreaterThan(0);
       expect(await drift()).toBe(0);
     }));
+
+  it('names a zip entry that cannot be inflated and a file that is no zip, and imports the rest', () =>
+    run(async (importPaths, drift) => {
+      const folder = path.join(work, `bad-zip-${engine}`);
+      execFileSync('mkdir', ['-p', folder]);
+      const zip = path.join(folder, 'my_spotify_data.zip');
+      // the first entry's deflated bytes scrambled; the central directory intact
+      execFileSync('python3', [
+        '-c',
+        `import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.write(sys.argv[2], 'a_broken.json'); z.write(sys.argv[3], 'b_good.json')
+data = bytearray(open(sys.argv[1], 'rb').read())
+for i in range(200, 260): data[i] ^= 0x5a
+open(sys.argv[1], 'wb').write(data)`,
+        zip,
+        path.join(fixtures, 'Streaming_History_Audio_2022.json'),
+        path.join(fixtures, 'StreamingHistory_music_1.json'),
+      ]);
+      writeFileSync(path.join(folder, 'old.zip'), 'not a zip');
+      const summary = await importPaths([folder]);
+      expect(summary.errors).toEqual([
+        { file: path.join(folder, 'old.zip'), message: expect.stringMatching(/central directory/) },
+        {
+          file: `${zip}:a_broken.json`,
+          message: expect.stringMatching(
+            /a_broken\.json: could not be read: .*after row 0, near byte 0/,
+          ),
+        },
+      ]);
+      expect(summary).toMatchObject({ files: 1, rowsRead: 200 });
+      expect(summary.playsInserted).toBeGreaterThan(0);
+      expect(await drift()).toBe(0);
+    }));
 });

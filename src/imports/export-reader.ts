@@ -39,8 +39,11 @@ export async function* readExportFile(
   input: Readable,
 ): AsyncGenerator<ExportFileKind | null | ExportEntry[]> {
   let kind: ExportFileKind | null | undefined;
+  const bytes = countedBytes(input);
+  let rows = 0;
   try {
-    for await (const elements of readJsonArray(input, { objectArrayKey: 'tracks' })) {
+    for await (const elements of readJsonArray(bytes, { objectArrayKey: 'tracks' })) {
+      rows += elements.length;
       if (kind === undefined) {
         kind = kindOf(elements[0]!.value);
         yield kind;
@@ -54,12 +57,44 @@ export async function* readExportFile(
       }));
     }
   } catch (error) {
-    if (!(error instanceof JsonReadError)) throw error;
-    throw new ExportFileError(file, error.message, { row: error.row, byte: error.byte });
+    if (error instanceof JsonReadError) {
+      throw new ExportFileError(file, error.message, { row: error.row, byte: error.byte });
+    }
+    if (error instanceof UnreadableInputError) {
+      const reason = error.cause instanceof Error ? error.cause.message : String(error.cause);
+      throw new ExportFileError(file, `could not be read: ${reason}`, {
+        row: rows,
+        byte: error.byte,
+      });
+    }
+    throw error;
   } finally {
     input.destroy();
   }
   if (kind === undefined) yield null; // no elements: nothing Spotify would send
+}
+
+/** The input failed to give its bytes: a corrupt zip entry, a disk error. */
+class UnreadableInputError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly byte: number,
+  ) {
+    super('the input could not be read');
+  }
+}
+
+/** The input's bytes; a failure to read them is told apart from the JSON's own. */
+async function* countedBytes(input: Readable): AsyncGenerator<Buffer> {
+  let byte = 0;
+  try {
+    for await (const chunk of input) {
+      byte += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  } catch (error) {
+    throw new UnreadableInputError(error, byte);
+  }
 }
 
 function kindOf(value: unknown): ExportFileKind | null {
