@@ -235,6 +235,51 @@ describeEngines('importing the Spotify export', (engine) => {
       expect(await drift()).toBe(0);
     }));
 
+  it('skips rows that cannot be plays and names the first; counts a row stated twice once', () =>
+    run(async (importPaths, drift) => {
+      const folder = path.join(work, `rows-${engine}`);
+      for (const copy of ['a', 'b']) execFileSync('mkdir', ['-p', path.join(folder, copy)]);
+      const row = (ts: string, ms_played: number) => ({
+        ts,
+        ms_played,
+        master_metadata_track_name: 'Plausible',
+        master_metadata_album_artist_name: 'Range Checker',
+        spotify_track_uri: 'spotify:track:0000000000000000000042',
+      });
+      const extended = [
+        row('2024-03-01T10:00:00Z', 200_000),
+        row('2005-03-01T10:00:00Z', 200_000),
+        row('2024-03-01T11:00:00Z', 200_000),
+        row('2024-03-01T12:00:00Z', 13 * 3_600_000),
+        row('2024-03-01T13:00:00Z', 200_000),
+      ];
+      const history = path.join(folder, 'Streaming_History_Audio_2024.json');
+      writeFileSync(history, JSON.stringify(extended));
+      // the account rows with some stated twice, in two copies of the file
+      const account = JSON.stringify([...accountRows, ...accountRows.slice(0, 10)]);
+      for (const copy of ['a', 'b']) {
+        writeFileSync(path.join(folder, copy, 'StreamingHistory_music_0.json'), account);
+      }
+      writeFileSync(path.join(folder, 'StreamingHistory_podcast_0.json'), '[]');
+      writeFileSync(
+        path.join(folder, 'YourLibrary.json'),
+        `\uFEFF${JSON.stringify({ tracks: [{ artist: 'Range Checker', album: 'R', track: 'Plausible', uri: 'spotify:track:0000000000000000000042' }] })}`,
+      );
+
+      const summary = await importPaths([folder]);
+      const secondRow = JSON.stringify(extended.slice(0, 2)).length - 1;
+      expect(summary.errors).toEqual([
+        {
+          file: history,
+          message: `2 row(s) skipped as invalid; the first, row 2 (near byte ${secondRow}): the play ended before 2008`,
+        },
+      ]);
+      const distinct = new Set(accountRows.map((r) => JSON.stringify(r))).size;
+      expect(summary).toMatchObject({ invalidRows: 2, libraryTracks: 1, files: 5 });
+      expect(summary.playsInserted).toBe(3 + distinct);
+      expect(await drift()).toBe(0);
+    }));
+
   it('names a zip entry that cannot be inflated and a file that is no zip, and imports the rest', () =>
     run(async (importPaths, drift) => {
       const folder = path.join(work, `bad-zip-${engine}`);

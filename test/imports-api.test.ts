@@ -131,6 +131,8 @@ describeEachEngine('POST /api/imports', (t) => {
     expect((await app.inject({ method: 'GET', url: `/api/imports/${theirs.id}` })).statusCode).toBe(
       404,
     );
-    expect((await app.inject({ method: 'GET', url: '/api/imports/abc' })).statusCode).toBe(404);
+    for (const id of ['abc', '0', '99999999999999999999']) {
+      expect((await app.inject({ method: 'GET', url: `/api/imports/${id}` })).statusCode).toBe(400);
+    }
   });
 });

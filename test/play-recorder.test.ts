@@ -122,7 +122,7 @@ describeEachEngine('recording plays', (t) => {
       await record([play('2024-03-01T10:03:25Z', { msPlayed: 20_000 })]);
       const twoInOneMinute = [
         minute('2024-03-01T10:03:00Z', 20_000),
-        minute('2024-03-01T10:03:00Z', 20_000),
+        minute('2024-03-01T10:03:00Z', 21_000),
       ];
       expect(await record(twoInOneMinute)).toEqual({ inserted: 1, duplicates: 1 });
       expect(await record(twoInOneMinute)).toEqual({ inserted: 0, duplicates: 2 });
@@ -135,7 +135,7 @@ describeEachEngine('recording plays', (t) => {
       // the one precise play known matches one of them, and the second surplus
       // play lands on its exact time: skipped, not a failed batch.
       await record([play('2024-03-01T10:03:00.001Z', { msPlayed: 20_000 })]);
-      const threeInOneMinute = [1, 2, 3].map(() => minute('2024-03-01T10:03:00Z', 20_000));
+      const threeInOneMinute = [1, 2, 3].map((n) => minute('2024-03-01T10:03:00Z', 20_000 + n));
       expect(await record(threeInOneMinute)).toEqual({ inserted: 1, duplicates: 2 });
       expect((await userTrack()).skip_count).toBe(2);
       await noDrift();

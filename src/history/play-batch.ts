@@ -32,8 +32,9 @@ export interface PreparedPlay {
 
 /**
  * Readies a batch for recording: drops repeats within the batch (a precise
- * play delivered twice), groups coarse plays per (track, minute), and spreads
- * a group's plays by a millisecond each so they stay distinct rows.
+ * play delivered twice, a coarse row stated twice), groups coarse plays per
+ * (track, minute), and spreads a group's plays by a millisecond each so they
+ * stay distinct rows.
  */
 export function prepareBatch(
   plays: readonly PlayToRecord[],
@@ -50,6 +51,8 @@ export function prepareBatch(
   let trackId: number | undefined;
   let lastPrecise: PlayToRecord | undefined;
   let lastCoarse: { play: PlayToRecord; prepared: PreparedPlay } | undefined;
+  // the durations in the coarse group: a row equal to one of them is the same row again
+  const groupDurations = new Set<number>();
   for (const play of sorted) {
     if (play.trackId !== trackId) {
       trackId = play.trackId;
@@ -62,7 +65,10 @@ export function prepareBatch(
       coarse &&
       lastCoarse?.play.source === play.source &&
       lastCoarse.play.playedAt.getTime() === play.playedAt.getTime();
+    if (coarse && joinsGroup && groupDurations.has(play.msPlayed)) continue;
     if (!joinsGroup) group++;
+    if (coarse && !joinsGroup) groupDurations.clear();
+    if (coarse) groupDurations.add(play.msPlayed);
     const offset = joinsGroup
       ? lastCoarse!.prepared.playedAt.getTime() + 1
       : play.playedAt.getTime();

@@ -10,6 +10,7 @@ import { RollupsRepository } from '../stats/rollups.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { HistoryRepository } from './history.repository.js';
 import { prepareBatch, type PlayToRecord, type PreparedPlay } from './play-batch.js';
+import { implausibility } from './play-plausibility.js';
 import { SOURCE_PRECISION_MS } from './play-sources.js';
 
 export interface RecordResult {
@@ -23,9 +24,6 @@ export interface RecordResult {
 type CountedResult = RecordResult & { insertedBySource: Map<PlaySource, number> };
 
 const NO_PARTITION = '23514';
-const FIRST_PLAY = Date.UTC(2008, 0, 1);
-const CLOCK_SKEW_MS = 5 * 60_000;
-const MAX_PLAY_MS = 12 * 3600_000;
 const ATTEMPTS = 5;
 
 /**
@@ -143,18 +141,8 @@ function firstPlays(plays: readonly PlayToRecord[]) {
 
 /** Every source's rows pass here: a bad one refuses the whole batch before anything is written. */
 function assertPlausible(plays: readonly PlayToRecord[]): void {
-  const latest = Date.now() + CLOCK_SKEW_MS;
   plays.forEach((play, index) => {
-    const at = play.playedAt.getTime();
-    const problem = Number.isNaN(at)
-      ? 'has no valid time'
-      : at < FIRST_PLAY
-        ? 'ended before 2008'
-        : at > latest
-          ? 'ends in the future'
-          : !Number.isInteger(play.msPlayed) || play.msPlayed < 0 || play.msPlayed > MAX_PLAY_MS
-            ? `lasted an implausible ${play.msPlayed} ms`
-            : null;
+    const problem = implausibility(play.playedAt.getTime(), play.msPlayed);
     if (problem) throw new ApiError(400, 'invalid_play', `Play ${index} ${problem}`, { index });
   });
 }

@@ -287,22 +287,28 @@ export class ExportImportService {
     const counts = { playRows: 0, belowThreshold: 0, nonMusic: 0, invalidRows: 0 };
     const input = hashedWhileRead(await source.open());
     let whole = true;
+    let notExport = false;
+    let firstInvalid: { row: number; bytesRead: number; reason: string } | undefined;
     try {
       for await (const value of readExportFile(source.name, input.stream)) {
         if (!Array.isArray(value)) {
           file.kind = value;
-          if (value === null)
+          if (value === null) {
             summary.errors.push({ file: source.name, message: 'not a Spotify export file' });
+            notExport = true;
+          }
           continue;
         }
-        for (const { item } of value) {
+        for (const [index, { item, bytesRead }] of value.entries()) {
           if (item.type === 'play') {
             pending.add(item.play);
             counts.playRows++;
             if (item.play.msPlayed < threshold) counts.belowThreshold++;
           } else if (item.type === 'library_track') pending.saved.push(item.track);
           else if (item.type === 'non_music') counts.nonMusic++;
-          else counts.invalidRows++;
+          else if (counts.invalidRows++ === 0) {
+            firstInvalid = { row: file.rows + index + 1, bytesRead, reason: item.reason };
+          }
         }
         file.rows += value.length;
         summary.rowsRead += value.length;
@@ -313,10 +319,20 @@ export class ExportImportService {
       summary.errors.push({ file: source.name, message: error.message });
       whole = false;
     }
+    if (firstInvalid) {
+      const { row, bytesRead, reason } = firstInvalid;
+      summary.errors.push({
+        file: source.name,
+        message:
+          `${counts.invalidRows} row(s) skipped as invalid; the first, row ${row} ` +
+          `(near byte ${bytesRead}): ${reason}`,
+      });
+    }
     summary.belowThreshold += counts.belowThreshold;
     summary.nonMusic += counts.nonMusic;
     summary.invalidRows += counts.invalidRows;
-    if (file.kind !== null || file.rows > 0) summary.files++;
+    // an empty export file (no podcasts) is one; a file that broke before its first row is not
+    if (file.kind !== null || file.rows > 0 || (whole && !notExport)) summary.files++;
     summary.fileKinds.push(file);
     // a library file is read again: liking its tracks anew is the point of importing it
     if (!whole || file.kind === null || file.kind === 'library') return null;

@@ -113,9 +113,23 @@ describe('readExportFile on bad input', () => {
   it.each([
     ['an object that is no export', '{"hello": "world"}'],
     ['an array of something else', '[{"name": "x"}, {"name": "y"}]'],
-    ['an empty array', '[]'],
+    ['an object whose tracks are no array', '{"tracks": {"a": 1}}'],
   ])('recognises %s as no export', async (_name, content) => {
     expect((await readAll('other.json', content)).kind).toBeNull();
+  });
+
+  it.each([
+    ['an empty array (a podcast history of someone without podcasts)', '[]'],
+    ['a library without saved tracks', '\uFEFF{"tracks": [], "albums": []}'],
+  ])('reads %s as an export file without rows', async (_name, content) => {
+    expect(await readAll('empty.json', content)).toEqual({ kind: undefined, entries: [] });
+  });
+
+  it('reads a library file that begins with a byte order mark', async () => {
+    const library = { tracks: [{ artist: 'A', album: 'B', track: 'C', uri: null }] };
+    const { kind, entries } = await readAll('YourLibrary.json', `\uFEFF${JSON.stringify(library)}`);
+    expect(kind).toBe('library');
+    expect(entries.map((e) => e.item.type)).toEqual(['library_track']);
   });
 
   it('refuses text that is not JSON', async () => {
@@ -137,5 +151,42 @@ describe('readExportFile on bad input', () => {
     const { entries } = await readAll('rows.json', content);
     expect(entries.map((e) => e.item.type)).toEqual(['play', 'invalid', 'invalid']);
     expect(entries[1]!.item).toMatchObject({ reason: expect.stringMatching(/^ts: /) });
+  });
+
+  it('marks a play that cannot be real as invalid: before 2008, in the future, 12 hours long', async () => {
+    const row = (ts: string, ms_played: number) => ({
+      ts,
+      ms_played,
+      master_metadata_track_name: 'A',
+      master_metadata_album_artist_name: 'B',
+      spotify_track_uri: 'spotify:track:6bLopGnirdrilrpdVB6Um1',
+    });
+    const nextYear = new Date(Date.now() + 366 * 86_400_000).toISOString();
+    const extended = await readAll(
+      'Streaming_History_Audio_2024.json',
+      JSON.stringify([
+        row('2007-12-31T23:59:59Z', 1000),
+        row(nextYear, 1000),
+        row('2024-01-01T00:00:00Z', 13 * 3_600_000),
+        row('2024-01-01T00:00:00Z', 12 * 3_600_000),
+      ]),
+    );
+    expect(extended.entries.map((e) => e.item)).toEqual([
+      { type: 'invalid', reason: 'the play ended before 2008' },
+      { type: 'invalid', reason: 'the play ends in the future' },
+      { type: 'invalid', reason: 'the play lasted an implausible 46800000 ms' },
+      expect.objectContaining({ type: 'play' }),
+    ]);
+    const account = await readAll(
+      'StreamingHistory_music_0.json',
+      JSON.stringify([
+        { endTime: '2005-06-01 10:00', artistName: 'B', trackName: 'A', msPlayed: 1000 },
+        { endTime: '2024-13-45 10:00', artistName: 'B', trackName: 'A', msPlayed: 1000 },
+      ]),
+    );
+    expect(account.entries.map((e) => e.item)).toEqual([
+      { type: 'invalid', reason: 'the play ended before 2008' },
+      { type: 'invalid', reason: 'the play has no valid time' },
+    ]);
   });
 });

@@ -32,6 +32,7 @@ export class ExportFileError extends Error {
  * Reads one export file as a stream, in constant memory; its kind is told by
  * its content, not its name. Yields the kind first (null when the file is no
  * Spotify export), then the file's elements classified, a chunk at a time.
+ * An empty array yields nothing: it is an export file with no rows.
  * Elements of a top-level array, or of `tracks` in YourLibrary.json.
  */
 export async function* readExportFile(
@@ -43,6 +44,7 @@ export async function* readExportFile(
   let rows = 0;
   try {
     for await (const elements of readJsonArray(bytes, { objectArrayKey: 'tracks' })) {
+      if (elements.length === 0) return; // an empty export file (no podcasts, no saved tracks)
       rows += elements.length;
       if (kind === undefined) {
         kind = kindOf(elements[0]!.value);
@@ -71,7 +73,7 @@ export async function* readExportFile(
   } finally {
     input.destroy();
   }
-  if (kind === undefined) yield null; // no elements: nothing Spotify would send
+  if (kind === undefined) yield null; // no array of rows: nothing Spotify would send
 }
 
 /** The input failed to give its bytes: a corrupt zip entry, a disk error. */

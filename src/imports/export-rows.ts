@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TrackMetadata } from '../catalog/track-metadata.js';
 import type { PlaySource } from '../db/schema.js';
+import { implausibility } from '../history/play-plausibility.js';
 
 /** A play as Spotify's export states it, before the catalog knows its track. */
 export interface ExportPlay {
@@ -70,22 +71,19 @@ export function classifyExtended(value: unknown): ExportItem {
       ? { type: 'non_music' }
       : { type: 'invalid', reason: 'a track row without its track or artist name' };
   }
-  return {
-    type: 'play',
-    play: {
-      endedAt: new Date(row.ts),
-      msPlayed: row.ms_played,
-      source: 'spotify_export',
-      track: {
-        spotifyId: spotifyIdOfUri(row.spotify_track_uri),
-        artistName,
-        trackName,
-        albumName: row.master_metadata_album_album_name ?? undefined,
-      },
-      reasonStart: row.reason_start ?? null,
-      reasonEnd: row.reason_end ?? null,
+  return playItem({
+    endedAt: new Date(row.ts),
+    msPlayed: row.ms_played,
+    source: 'spotify_export',
+    track: {
+      spotifyId: spotifyIdOfUri(row.spotify_track_uri),
+      artistName,
+      trackName,
+      albumName: row.master_metadata_album_album_name ?? undefined,
     },
-  };
+    reasonStart: row.reason_start ?? null,
+    reasonEnd: row.reason_end ?? null,
+  });
 }
 
 export function classifyAccount(value: unknown): ExportItem {
@@ -96,17 +94,20 @@ export function classifyAccount(value: unknown): ExportItem {
   if (!row.artistName.trim() || !row.trackName.trim() || row.artistName === 'Unknown Artist') {
     return { type: 'non_music' };
   }
-  return {
-    type: 'play',
-    play: {
-      endedAt: new Date(`${row.endTime.replace(' ', 'T')}:00Z`),
-      msPlayed: row.msPlayed,
-      source: 'spotify_account_export',
-      track: { artistName: row.artistName, trackName: row.trackName },
-      reasonStart: null,
-      reasonEnd: null,
-    },
-  };
+  return playItem({
+    endedAt: new Date(`${row.endTime.replace(' ', 'T')}:00Z`),
+    msPlayed: row.msPlayed,
+    source: 'spotify_account_export',
+    track: { artistName: row.artistName, trackName: row.trackName },
+    reasonStart: null,
+    reasonEnd: null,
+  });
+}
+
+/** A play that cannot be real (before 2008, in the future, 12 hours long) is an invalid row. */
+function playItem(play: ExportPlay): ExportItem {
+  const problem = implausibility(play.endedAt.getTime(), play.msPlayed);
+  return problem ? { type: 'invalid', reason: `the play ${problem}` } : { type: 'play', play };
 }
 
 export function classifyLibraryTrack(value: unknown): ExportItem {

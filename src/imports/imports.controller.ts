@@ -1,11 +1,12 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import type { UploadRouteConfig } from '../common/http/hardening.js';
 import { ApiError } from '../common/errors/http-error.filter.js';
+import { IdParamDto } from '../common/entity-id.js';
 import { ImportsService, type ImportStatus } from './imports.service.js';
 
 @ApiTags('imports')
@@ -30,10 +31,7 @@ export class ImportsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'An import: status, progress (rows, bytes, percent) and summary' })
-  status(
-    @CurrentUser() user: AuthUser,
-    @Param('id', new ParseIntPipe({ errorHttpStatusCode: 404 })) id: number,
-  ): Promise<ImportStatus> {
-    return this.imports.status(user, id);
+  status(@CurrentUser() user: AuthUser, @Param() params: IdParamDto): Promise<ImportStatus> {
+    return this.imports.status(user, params.id);
   }
 }

@@ -56,9 +56,19 @@ describe('readJsonArray', () => {
     expect(await read('{"hello": "world"}')).toEqual([]);
   });
 
-  it('skips a byte order mark and reads an empty array as no elements', async () => {
+  it('skips a byte order mark and reads an empty array as one empty batch', async () => {
     expect((await read('\uFEFF [ {"a": 1} ] \n')).map((e) => e.value)).toEqual([{ a: 1 }]);
-    expect(await read('[]')).toEqual([]);
+    expect((await read('\uFEFF{"tracks": [{"a": 1}]}')).map((e) => e.value)).toEqual([{ a: 1 }]);
+    const batches = async (text: string) => {
+      const all: JsonElement[][] = [];
+      for await (const batch of readJsonArray(chunksOf(text, 3), { objectArrayKey: 'tracks' })) {
+        all.push(batch);
+      }
+      return all;
+    };
+    expect(await batches(' [ ] ')).toEqual([[]]);
+    expect(await batches('{"tracks": []}')).toEqual([[]]);
+    expect(await batches('{"hello": []}')).toEqual([]);
   });
 
   it.each([

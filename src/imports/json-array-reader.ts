@@ -82,6 +82,7 @@ export async function* readJsonArray(
   if (!framer.finished) {
     throw new JsonReadError(`the file ends inside row ${index}: it is truncated`, index, end);
   }
+  if (index === 0) yield []; // an empty array, told apart from a document without one
 }
 
 interface Problem {
@@ -239,12 +240,16 @@ async function* readObjectDocument(
   }
   let document: unknown;
   try {
-    document = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    document = JSON.parse(
+      Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
   } catch (error) {
     throw new JsonReadError(`not valid JSON (${(error as Error).message})`, 0, size);
   }
   const array = (document as Record<string, unknown>)[options.objectArrayKey];
-  if (!Array.isArray(array) || array.length === 0) return;
+  if (!Array.isArray(array)) return;
   yield array.map((value: unknown, index) => ({ index, value, end: size }));
 }
 

@@ -1,11 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { CLOCK_SKEW_MS, FIRST_PLAY_MS, MAX_PLAY_MS } from '../history/play-plausibility.js';
 
-/** Spotify launched in 2008; no play is older. */
-const FIRST_PLAY = Date.UTC(2008, 0, 1) / 1000;
-/** A client's clock may run a little ahead. */
-const CLOCK_SKEW_SECONDS = 300;
-const MAX_DURATION_MS = 12 * 3600 * 1000;
 export const MAX_LISTENS_PER_REQUEST = 1000;
 
 const SPOTIFY_TRACK =
@@ -24,12 +20,12 @@ const spotifyReference = z
 const additionalInfo = z.looseObject({
   spotify_id: spotifyReference.optional(),
   spotify_track_uri: spotifyReference.optional(),
-  duration_ms: z.number().int().positive().max(MAX_DURATION_MS).optional(),
+  duration_ms: z.number().int().positive().max(MAX_PLAY_MS).optional(),
   duration: z
     .number()
     .int()
     .positive()
-    .max(MAX_DURATION_MS / 1000)
+    .max(MAX_PLAY_MS / 1000)
     .optional(),
 });
 
@@ -37,8 +33,8 @@ const listen = z.strictObject({
   listened_at: z
     .number()
     .int()
-    .min(FIRST_PLAY, 'must be 2008 or later (Unix seconds)')
-    .refine((s) => s <= Date.now() / 1000 + CLOCK_SKEW_SECONDS, 'must not be in the future')
+    .min(FIRST_PLAY_MS / 1000, 'must be 2008 or later (Unix seconds)')
+    .refine((s) => s <= (Date.now() + CLOCK_SKEW_MS) / 1000, 'must not be in the future')
     .optional(),
   track_metadata: z.strictObject({
     artist_name: name,
