@@ -106,6 +106,51 @@ describeEngines('importing the Spotify export', (engine) => {
     expect(totals).toEqual([accountRows.length, accountRows.length]);
   });
 
+  it('counts a song Spotify knows under two ids once when the account data states its plays too', async () => {
+    // a single and its album version: one name, two ids, played in turn
+    const folder = path.join(work, `two-ids-${engine}`);
+    execFileSync('mkdir', ['-p', folder]);
+    const ids = ['1111111111111111111111', '2222222222222222222222'];
+    const ends = Array.from({ length: 20 }, (_, i) => Date.UTC(2024, 4, 1, 8, 0, 37) + i * 241_000);
+    const extended = path.join(folder, 'Streaming_History_Audio_2024.json');
+    writeFileSync(
+      extended,
+      JSON.stringify(
+        ends.map((end, i) => ({
+          ts: new Date(end).toISOString().replace('.000', ''),
+          ms_played: 200_000 + i,
+          master_metadata_track_name: 'Twice Released',
+          master_metadata_album_artist_name: 'The Versions',
+          master_metadata_album_album_name: i % 2 ? 'The Album' : 'The Single',
+          spotify_track_uri: `spotify:track:${ids[i % 2]}`,
+        })),
+      ),
+    );
+    const account = path.join(folder, 'StreamingHistory_music_0.json');
+    writeFileSync(
+      account,
+      JSON.stringify(
+        ends.map((end, i) => ({
+          endTime: new Date(end).toISOString().slice(0, 16).replace('T', ' '),
+          artistName: 'The Versions',
+          trackName: 'Twice Released',
+          msPlayed: 200_000 + i,
+        })),
+      ),
+    );
+    for (const order of [
+      [extended, account],
+      [account, extended],
+    ]) {
+      await run(async (importPaths, drift) => {
+        let inserted = 0;
+        for (const file of order) inserted += (await importPaths([file])).playsInserted;
+        expect(inserted).toBe(ends.length);
+        expect(await drift()).toBe(0);
+      });
+    }
+  });
+
   it('reads the export zip as Spotify sends it', () =>
     run(async (importPaths) => {
       const folder = path.join(work, `zip-${engine}`, 'Spotify Extended Streaming History');

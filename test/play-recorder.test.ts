@@ -110,6 +110,33 @@ describeEachEngine('recording plays', (t) => {
     const minute = (iso: string, ms = 180_000) =>
       play(iso, { source: 'spotify_account_export', msPlayed: ms });
 
+    it("matches a namesake's record (one song, two Spotify ids), but no two precise plays", async () => {
+      const single = (await newTrack(t.db, { name: 'Jóga', artist: 'Björk', album: 'Jóga' })).track;
+      const ofSingle = (iso: string) => play(iso, { trackId: single.id });
+      await record([ofSingle('2024-03-01T10:03:25Z')]);
+      // account data names the song: its minute is the single's play
+      expect(await record([minute('2024-03-01T10:03:00Z')])).toEqual({
+        inserted: 0,
+        duplicates: 1,
+      });
+      // a minute recorded first is the play the export later states of the single
+      expect(await record([minute('2024-03-02T09:00:00Z')])).toEqual({
+        inserted: 1,
+        duplicates: 0,
+      });
+      expect(await record([ofSingle('2024-03-02T09:00:41Z')])).toEqual({
+        inserted: 0,
+        duplicates: 1,
+      });
+      // the export tells the two apart by their ids: two plays
+      await record([play('2024-03-03T08:00:00Z')]);
+      expect(await record([ofSingle('2024-03-03T08:00:00Z')])).toEqual({
+        inserted: 1,
+        duplicates: 0,
+      });
+      await noDrift();
+    });
+
     it('matches a precise play within that minute', async () => {
       await record([play('2024-03-01T10:03:25Z')]);
       expect(await record([minute('2024-03-01T10:03:00Z')])).toEqual({
