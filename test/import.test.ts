@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 import { LocalUserService } from '../src/auth/local-user.service.js';
 import { ExportImportService } from '../src/imports/export-import.service.js';
@@ -46,6 +47,8 @@ describeEngines('importing the Spotify export', (engine) => {
     test: (
       importer: (paths: string[]) => ReturnType<ExportImportService['importPaths']>,
       verify: () => Promise<number>,
+      /** rows in the user's history: plays and skips */
+      historyRows: () => Promise<number>,
     ) => Promise<void>,
   ) =>
     withTestDatabase(engine, async (database) => {
@@ -55,6 +58,14 @@ describeEngines('importing the Spotify export', (engine) => {
         await test(
           (paths) => app.get(ExportImportService).importPaths(user, paths),
           async () => (await app.get(StatsAuditService).verify()).drift,
+          async () => {
+            const { rows } = await sql<{ n: number }>`
+              SELECT (SELECT count(*) FROM play_history WHERE user_id = ${user.id})::int
+                + (SELECT count(*) FROM play_history_archive WHERE user_id = ${user.id})::int AS n`.execute(
+              database.db,
+            );
+            return rows[0]!.n;
+          },
         );
       } finally {
         await app.close();
@@ -79,11 +90,17 @@ describeEngines('importing the Spotify export', (engine) => {
         libraryTracks: 50,
         errors: [],
       });
-      expect(first.playsInserted + first.duplicatesSkipped).toBe(music.length);
+      const plays = music.filter((ms) => ms >= 30_000).length;
+      expect(first.playsInserted + first.duplicatesSkipped).toBe(plays);
+      // every row lands in one count
+      const landed = (s: typeof first) =>
+        s.playsInserted + s.duplicatesSkipped + s.belowThreshold + s.nonMusic + s.libraryTracks;
+      expect(landed(first)).toBe(first.rowsRead);
       expect(await drift()).toBe(0);
 
       const again = await importPaths([fixtures]);
-      expect(again).toMatchObject({ playsInserted: 0, duplicatesSkipped: music.length });
+      expect(again).toMatchObject({ playsInserted: 0, duplicatesSkipped: plays });
+      expect(landed(again)).toBe(again.rowsRead);
       expect(await drift()).toBe(0);
     }));
 
@@ -95,15 +112,17 @@ describeEngines('importing the Spotify export', (engine) => {
       [twin, account],
       [account, twin],
     ]) {
-      await run(async (importPaths, drift) => {
+      await run(async (importPaths, drift, historyRows) => {
         let inserted = 0;
         for (const file of order) inserted += (await importPaths([file])).playsInserted;
         totals.push(inserted);
+        expect(await historyRows()).toBe(accountRows.length);
         expect(await drift()).toBe(0);
       });
     }
-    // Every account row is one play, stated twice: each counts once, whichever came first.
-    expect(totals).toEqual([accountRows.length, accountRows.length]);
+    // Every account row is one play or skip, stated twice: each counts once, whichever came first.
+    const plays = accountRows.filter((r) => r.msPlayed >= 30_000).length;
+    expect(totals).toEqual([plays, plays]);
   });
 
   it('counts a song Spotify knows under two ids once when the account data states its plays too', async () => {
@@ -244,8 +263,8 @@ describeEngines('importing the Spotify export', (engine) => {
       expect(summary).toMatchObject({
         files: 3,
         rowsRead: 9,
-        // Roads, Sour, the short Roads, Local Song twice, Glory
-        playsInserted: 6,
+        // Roads, Sour, Local Song twice, Glory (the short Roads is a skip, below the threshold)
+        playsInserted: 5,
         // the repeated row, and the account data's Roads that the extended export states again
         duplicatesSkipped: 2,
         belowThreshold: 1,
@@ -281,7 +300,7 @@ describeEngines('importing the Spotify export', (engine) => {
     }));
 
   it('skips rows that cannot be plays and names the first; counts a row stated twice once', () =>
-    run(async (importPaths, drift) => {
+    run(async (importPaths, drift, historyRows) => {
       const folder = path.join(work, `rows-${engine}`);
       for (const copy of ['a', 'b']) execFileSync('mkdir', ['-p', path.join(folder, copy)]);
       const row = (ts: string, ms_played: number) => ({
@@ -319,9 +338,12 @@ describeEngines('importing the Spotify export', (engine) => {
           message: `2 row(s) skipped as invalid; the first, row 2 (near byte ${secondRow}): the play ended before 2008`,
         },
       ]);
-      const distinct = new Set(accountRows.map((r) => JSON.stringify(r))).size;
+      const distinct = (rows: AccountRow[]) => new Set(rows.map((r) => JSON.stringify(r))).size;
       expect(summary).toMatchObject({ invalidRows: 2, libraryTracks: 1, files: 5 });
-      expect(summary.playsInserted).toBe(3 + distinct);
+      expect(summary.playsInserted).toBe(
+        3 + distinct(accountRows.filter((r) => r.msPlayed >= 30_000)),
+      );
+      expect(await historyRows()).toBe(3 + distinct(accountRows));
       expect(await drift()).toBe(0);
     }));
 

@@ -165,7 +165,7 @@ describeEachEngine('Prometheus metrics', (t) => {
         source: 'spotify_account_export',
       },
     ]);
-    expect(result).toEqual({ inserted: 2, duplicates: 1 });
+    expect(result).toMatchObject({ inserted: 2, duplicates: 1 });
     const afterBatch = await scrape();
     expect(sample(afterBatch, 'spotlib_plays_recorded_total', { source: 'spotify_export' })).toBe(
       sample(afterFirst, 'spotlib_plays_recorded_total', { source: 'spotify_export' }) + 2,

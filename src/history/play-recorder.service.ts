@@ -16,6 +16,8 @@ import { SOURCE_PRECISION_MS } from './play-sources.js';
 export interface RecordResult {
   /** plays written now */
   inserted: number;
+  /** of those, the ones under the play threshold: skips, not plays */
+  skips: number;
   /** plays already known (or repeated within the batch) */
   duplicates: number;
 }
@@ -46,7 +48,7 @@ export class PlayRecorder {
   ) {}
 
   async record(userId: number, plays: readonly PlayToRecord[]): Promise<RecordResult> {
-    if (plays.length === 0) return { inserted: 0, duplicates: 0 };
+    if (plays.length === 0) return { inserted: 0, skips: 0, duplicates: 0 };
     assertPlausible(plays);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -78,8 +80,8 @@ export class PlayRecorder {
     userId: number,
     plays: readonly PlayToRecord[],
   ): Promise<RecordResult> {
-    const { inserted, duplicates } = await this.recordCounted(trx, userId, plays);
-    return { inserted, duplicates };
+    const { inserted, skips, duplicates } = await this.recordCounted(trx, userId, plays);
+    return { inserted, skips, duplicates };
   }
 
   private async recordCounted(
@@ -88,7 +90,7 @@ export class PlayRecorder {
     plays: readonly PlayToRecord[],
   ): Promise<CountedResult> {
     const insertedBySource = new Map<PlaySource, number>();
-    if (plays.length === 0) return { inserted: 0, duplicates: 0, insertedBySource };
+    if (plays.length === 0) return { inserted: 0, skips: 0, duplicates: 0, insertedBySource };
     await this.history.lockForRecording(trx, userId);
     const threshold = await this.users.playThreshold(userId, trx);
     const userTracks = await this.library.ensureUserTracks(trx, userId, firstPlays(plays));
@@ -103,6 +105,7 @@ export class PlayRecorder {
     const hotStart = await this.history.hotStart(trx);
     const zone = await this.rollups.zoneForRecording(trx, userId);
     let inserted = 0;
+    let skips = 0;
     // Sources one after another, the most precise first: a play that two sources
     // both state in this batch is then matched like one already recorded, and the
     // precise record is the one kept.
@@ -112,8 +115,9 @@ export class PlayRecorder {
       const ofThisSource = deltas.reduce((sum, d) => sum + d.plays + d.skips, 0);
       insertedBySource.set(ofSource[0]!.source, ofThisSource);
       inserted += ofThisSource;
+      skips += deltas.reduce((sum, d) => sum + d.skips, 0);
     }
-    return { inserted, duplicates: plays.length - inserted, insertedBySource };
+    return { inserted, skips, duplicates: plays.length - inserted, insertedBySource };
   }
 }
 

@@ -61,7 +61,15 @@ const LOADED_TABLES = [
   ...ROLLUP_TABLES,
 ] as const;
 
+/**
+ * What an import did. Each row read lands in one count: a play recorded now
+ * (playsInserted), a play already known or stated twice (duplicatesSkipped),
+ * a row under the play threshold (belowThreshold: a skip, recorded as one if
+ * new), a podcast, video or audiobook row (nonMusic), a row that cannot be a
+ * play (invalidRows) or a saved track (libraryTracks).
+ */
 export interface ImportSummary {
+  /** export files read (empty ones too) or known by their fingerprint */
   files: number;
   /** files whose bytes were imported whole before: answered from their fingerprint, not read */
   filesAlreadyImported: number;
@@ -195,7 +203,7 @@ export class ExportImportService {
     const knownSizes = await this.fingerprints.sizes(user.id);
     // read whole since the last cut: fingerprinted once their rows are committed
     const readWhole: FingerprintedFile[] = [];
-    // plays of files known already, counted as duplicates when the cut before them is written
+    // plays (not skips) of files known already, counted as duplicates when the cut before them is written
     let knownPlayRows = 0;
     let writing: Promise<void> = Promise.resolve();
     let bytesBefore = sources.filter((s) => done.has(s.name)).reduce((sum, s) => sum + s.size, 0);
@@ -212,11 +220,18 @@ export class ExportImportService {
       const knownPlays = knownPlayRows;
       knownPlayRows = 0;
       writing = (async () => {
-        await this.writeWindow(user, window, summary, chunkRows, options.signal, (written) =>
-          options.onProgress?.({
-            ...progress,
-            bytesRead: Math.round(bytesFrom + written * (progress.bytesRead - bytesFrom)),
-          }),
+        await this.writeWindow(
+          user,
+          window,
+          summary,
+          threshold,
+          chunkRows,
+          options.signal,
+          (written) =>
+            options.onProgress?.({
+              ...progress,
+              bytesRead: Math.round(bytesFrom + written * (progress.bytesRead - bytesFrom)),
+            }),
         );
         summary.duplicatesSkipped += knownPlays;
         await this.fingerprints.remember(user.id, threshold, files);
@@ -235,7 +250,7 @@ export class ExportImportService {
       const known = await this.knownFile(user, source, threshold, knownSizes);
       if (known) {
         countKnownFile(summary, source.name, known);
-        knownPlayRows += known.playRows;
+        knownPlayRows += known.playRows - known.belowThreshold;
       } else {
         const file = await this.readFile(source, threshold, summary, pending, async (bytesRead) => {
           if (options.signal?.aborted) {
@@ -355,6 +370,7 @@ export class ExportImportService {
     user: AuthUser,
     window: PlayWindow,
     summary: ImportSummary,
+    threshold: number,
     chunkRows: number,
     signal: AbortSignal | undefined,
     onChunk: (written: number) => void,
@@ -371,8 +387,10 @@ export class ExportImportService {
       const idOf = new Map(tracks.map((t, k) => [t, ids[k]!]));
       const plays = chunk.map((i) => window.toRecord(i, idOf.get(window.trackIndexOf(i))!));
       const result = await this.recorder.record(user.id, plays);
-      summary.playsInserted += result.inserted;
-      summary.duplicatesSkipped += result.duplicates;
+      // Rows under the threshold are skips, counted in belowThreshold as they are read.
+      const inserted = result.inserted - result.skips;
+      summary.playsInserted += inserted;
+      summary.duplicatesSkipped += plays.filter((p) => p.msPlayed >= threshold).length - inserted;
       await this.statistics.analyzeGrown(LIBRARY_TABLES);
       onChunk(end / order.length);
       start = end;

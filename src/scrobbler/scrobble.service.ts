@@ -18,7 +18,7 @@ export class ScrobbleService {
   ) {}
 
   async submit(user: AuthUser, body: SubmitListens): Promise<RecordResult> {
-    if (body.listen_type === 'playing_now') return { inserted: 0, duplicates: 0 };
+    if (body.listen_type === 'playing_now') return { inserted: 0, skips: 0, duplicates: 0 };
     const trackIds = await this.tracks.resolve(body.payload.map(toMetadata));
     return this.recorder.record(
       user.id,
