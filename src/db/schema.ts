@@ -15,8 +15,6 @@ export type PlaySource =
   'spotify_export' | 'spotify_account_export' | 'spotify_recent' | 'listenbrainz' | 'generator';
 export type GenreSource = 'spotify' | 'user' | 'musicbrainz' | 'lastfm';
 export type SpotifyAccountStatus = 'connected' | 'needs_reconnect';
-export type ImportFileKind =
-  'extended_audio' | 'extended_video' | 'account_music' | 'account_podcast' | 'library' | 'unknown';
 export type SyncKind = 'library' | 'recently_played' | 'playlists' | 'artists' | 'resolution';
 export type RuleMatch = 'all' | 'any';
 export type RuleKind = 'group' | 'condition';
@@ -421,18 +419,6 @@ export interface ImportTable {
   upload_dir: string | null;
 }
 
-export interface ImportFileTable {
-  user_id: number;
-  import_id: number;
-  id: Id;
-  path: string;
-  kind: ImportFileKind;
-  size_bytes: number;
-  status: Defaulted<JobStatus>;
-  rows_committed: Defaulted<number>;
-  error: string | null;
-}
-
 export interface ImportFingerprintTable {
   user_id: number;
   sha256: Buffer;
@@ -523,7 +509,6 @@ export interface DB {
   user_artist: UserArtistTable;
   user_album: UserAlbumTable;
   import: ImportTable;
-  import_file: ImportFileTable;
   import_fingerprint: ImportFingerprintTable;
   sync_state: SyncStateTable;
   history_archive_move: HistoryArchiveMoveTable;

@@ -21,6 +21,7 @@ import { labelStatsMigration } from './0020-label-stats.js';
 import { pushCreate } from './0021-push-create.js';
 import { rollupsWithoutUserKey } from './0022-rollups-without-user-key.js';
 import { importFingerprints } from './0023-import-fingerprints.js';
+import { dropImportFile } from './0024-drop-import-file.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: an applied migration never changes. */
@@ -48,6 +49,7 @@ export const migrations: readonly Migration[] = [
   pushCreate,
   rollupsWithoutUserKey,
   importFingerprints,
+  dropImportFile,
 ];
 
 export const LATEST_MIGRATION = migrations.at(-1)!.name;
