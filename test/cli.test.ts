@@ -34,6 +34,24 @@ describe('spotlib CLI on the embedded database', () => {
     expect(run.json.pending).toHaveLength(migrations.length);
   });
 
+  it('imports into a new data folder, applying the migrations first', async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), 'spotlib-cli-fresh-'));
+    try {
+      const fixture = path.resolve(
+        import.meta.dirname,
+        'fixtures/spotify-export/Streaming_History_Audio_2022.json',
+      );
+      const run = await spotlib({ DATA_DIR: fresh }, 'import', fixture, '--json');
+      expect(run.code).toBe(0);
+      expect(run.json).toMatchObject({ files: 1, rowsRead: 35, errors: [] });
+      expect(run.json.playsInserted).toBeGreaterThan(0);
+      const status = await spotlib({ DATA_DIR: fresh }, 'db', 'status', '--json');
+      expect(status.json).toMatchObject({ current: LATEST_MIGRATION, pending: [] });
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('migrates, then reports the schema up to date', async () => {
     const migrate = await spotlib(env, '--json', 'db', 'migrate');
     expect(migrate.code).toBe(0);

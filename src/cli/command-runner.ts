@@ -4,9 +4,13 @@ import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/config.js';
 import { DataDirLock, type ServerInfo } from '../db/data-dir-lock.js';
 import { openDatabase } from '../db/database.js';
+import { SchemaService } from '../db/schema.service.js';
 import { CLI_TOKEN_HEADER } from './cli-bridge.controller.js';
 import { CliError, type CommandContext } from './command.js';
 import { createCommandContext, runCommand } from './command-context.js';
+
+/** Commands that show or apply the migrations themselves. */
+const SCHEMA_COMMANDS = new Set(['db.status', 'db.migrate']);
 
 export interface CommandRequest {
   command: string;
@@ -54,6 +58,8 @@ async function runInProcess(
       { logger: false, abortOnError: false },
     );
     try {
+      // A new or upgraded database is brought up to date first, as the server does at start.
+      if (!SCHEMA_COMMANDS.has(request.command)) await app.get(SchemaService).migrate();
       const ctx = createCommandContext(
         (type) => app.get(type, { strict: false }),
         request.userId,
