@@ -143,6 +143,10 @@ describeEachEngine('recording plays', (t) => {
         inserted: 1,
         duplicates: 0,
       });
+      // and the account data's two rows of that minute are those two plays
+      expect(
+        await record([minute('2024-03-03T08:00:00Z'), minute('2024-03-03T08:00:00Z', 40_000)]),
+      ).toMatchObject({ inserted: 0, duplicates: 2 });
       await noDrift();
     });
 

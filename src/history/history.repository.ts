@@ -75,7 +75,8 @@ const batchTracks = (userId: number) => sql`
 
 /** The plays of `from` of the batch's tracks and their namesakes, each as the batch track's. */
 const ofBatchTracks = (from: RawBuilder<unknown>) => sql`
-  SELECT k.user_track_id, p.played_at, p.ms_played, p.source, k.namesake,
+  SELECT k.user_track_id, p.user_track_id AS of_track, p.played_at, p.ms_played, p.source,
+    k.namesake,
     ${precisionOf('p.source')} AS precision_ms, ${slotOf('p.played_at')} AS slot
   FROM ${from}
   -- a join, not "= ANY(array)": planning thousands of array values per partition is slow
@@ -199,7 +200,7 @@ export class HistoryRepository {
           ${textArray(column('reasonStart'))}::text[], ${textArray(column('reasonEnd'))}::text[]
         ) AS n(grp, user_track_id, at_ms, ms_played, source, skipped, reason_start, reason_end)
       ), ${batchTracks(userId)}, ${existingPlays}, matched AS (
-        SELECT b.grp, count(DISTINCT e.played_at) AS n
+        SELECT b.grp, count(DISTINCT (e.of_track, e.played_at)) AS n
         FROM batch b CROSS JOIN (VALUES (-1), (0), (1)) AS near(step)
         JOIN existing e ON e.user_track_id = b.user_track_id AND e.slot = b.slot + near.step
           AND e.played_at <= b.played_at + ${ms(sql`(b.precision_ms + ${skew})`)}
