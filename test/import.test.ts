@@ -345,6 +345,11 @@ describeEngines('importing the Spotify export', (engine) => {
       );
       expect(await historyRows()).toBe(3 + distinct(accountRows));
       expect(await drift()).toBe(0);
+
+      // read again, not known by its fingerprint: the error names the rows again
+      const again = await importPaths([history]);
+      expect(again).toMatchObject({ filesAlreadyImported: 0, invalidRows: 2, playsInserted: 0 });
+      expect(again.errors).toEqual(summary.errors);
     }));
 
   it('names a zip entry that cannot be inflated and a file that is no zip, and imports the rest', () =>

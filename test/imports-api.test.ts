@@ -131,7 +131,7 @@ describeEachEngine('POST /api/imports', (t) => {
     expect((await app.inject({ method: 'GET', url: `/api/imports/${theirs.id}` })).statusCode).toBe(
       404,
     );
-    for (const id of ['abc', '0', '99999999999999999999']) {
+    for (const id of ['abc', '0', '99999999999999999999', '1e3', '%2012', '0x1f']) {
       expect((await app.inject({ method: 'GET', url: `/api/imports/${id}` })).statusCode).toBe(400);
     }
   });

@@ -147,7 +147,23 @@ describeEachEngine('recording plays', (t) => {
       expect(
         await record([minute('2024-03-03T08:00:00Z'), minute('2024-03-03T08:00:00Z', 40_000)]),
       ).toMatchObject({ inserted: 0, duplicates: 2 });
+      // a scrobbler names the song too: its listen is the single's play Spotify reported
+      await record([
+        play('2024-03-04T08:00:00Z', { trackId: single.id, source: 'spotify_recent' }),
+      ]);
+      expect(
+        await record([play('2024-03-04T08:00:00.400Z', { source: 'listenbrainz' })]),
+      ).toMatchObject({ inserted: 0, duplicates: 1 });
       await noDrift();
+    });
+
+    it("keeps a minute's play apart from the next minute's", async () => {
+      await record([minute('2024-03-01T10:02:00Z')]);
+      expect(await record([minute('2024-03-01T10:03:00Z')])).toMatchObject({
+        inserted: 1,
+        duplicates: 0,
+      });
+      expect((await userTrack()).play_count).toBe(2);
     });
 
     it('matches a precise play within that minute', async () => {

@@ -4,8 +4,15 @@ import { createZodDto } from 'nestjs-zod';
 /** A row id as bodies carry it. */
 export const entityId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-/** A row id from a path or a query string. */
-export const entityIdParam = z.coerce.number().pipe(entityId);
+/**
+ * A row id from a path or a query string: decimal digits only, so "1e3",
+ * " 12" or "0x1f" are refused rather than read as another row's id.
+ */
+export const entityIdParam = z
+  .string()
+  .regex(/^[0-9]{1,16}$/, 'must be a positive whole number')
+  .transform(Number)
+  .pipe(entityId);
 
 /** A route's `:id`, checked: `@Param() params: IdParamDto`. */
 export class IdParamDto extends createZodDto(z.object({ id: entityIdParam }).strict()) {}

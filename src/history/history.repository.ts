@@ -205,8 +205,13 @@ export class HistoryRepository {
         JOIN existing e ON e.user_track_id = b.user_track_id AND e.slot = b.slot + near.step
           AND e.played_at <= b.played_at + ${ms(sql`(b.precision_ms + ${skew})`)}
           AND e.played_at + ${ms(sql`(e.precision_ms + ${skew})`)} >= b.played_at
-          -- a namesake's record is this play only where one of them names no id
-          AND (NOT e.namesake OR b.precision_ms >= 60000 OR e.precision_ms >= 60000)
+          -- a namesake's record is this play where another source states it (account data
+          -- and a scrobbler name a song, not which of its ids played; Spotify plays one
+          -- stream at a time), or a coarse one: a source names the id of each precise play
+          AND (NOT e.namesake OR e.source <> b.source OR b.precision_ms >= 60000)
+          -- one coarse source's records of the next minute are other plays
+          AND (e.source <> b.source OR b.precision_ms < 60000
+            OR floor(extract(epoch FROM e.played_at) / 60) = floor(extract(epoch FROM b.played_at) / 60))
           AND (b.precision_ms >= 60000 OR e.precision_ms >= 60000
             OR abs(extract(epoch FROM e.played_at - b.played_at) * 1000)
               <= greatest(1000, (CASE WHEN e.played_at > b.played_at THEN e.ms_played ELSE b.ms_played END) / 2.0))

@@ -349,8 +349,9 @@ export class ExportImportService {
     // an empty export file (no podcasts) is one; a file that broke before its first row is not
     if (file.kind !== null || file.rows > 0 || (whole && !notExport)) summary.files++;
     summary.fileKinds.push(file);
-    // a library file is read again: liking its tracks anew is the point of importing it
-    if (!whole || file.kind === null || file.kind === 'library') return null;
+    // A library file is read again: liking its tracks anew is the point of importing it.
+    // So is a file with invalid rows, whose error then names them again.
+    if (!whole || file.kind === null || file.kind === 'library' || firstInvalid) return null;
     return {
       ...counts,
       kind: file.kind,
