@@ -13,6 +13,8 @@ interface ImportReport {
   /** the same rows in other files (absent from results before the files' fingerprints) */
   reimportOtherFiles?: { seconds: number; rowsPerSecond: number; maxRssMB: number };
   verify: { drift: number };
+  /** PostgreSQL: what any first import of these files costs at least (absent before 2026-11-29) */
+  floor?: { parseCpuSeconds: number; historyInsertSeconds: number; targetSeconds: number };
 }
 
 interface SyncReport {
@@ -131,6 +133,13 @@ ${report.rows.toLocaleString('en')} generated extended-history rows through the 
 | first import | re-import, same files | re-import, same rows in other files | peak RSS | drift after |
 | --- | --- | --- | --- | --- |
 | ${first.playsPerSecond.toLocaleString('en')} plays/s (${first.seconds} s) | ${rate(again)} | ${other ? rate(other) : 'not measured'} | ${peakMB} MB | ${report.verify.drift} |
+${floorLine(report.floor)}`;
+}
+
+function floorLine(floor: ImportReport['floor']): string {
+  if (!floor) return '';
+  return `
+The first import's floor, whatever else it does: parsing the files takes ${floor.parseCpuSeconds} s of CPU, and inserting its plays into the history with its indexes (from a table holding them) ${floor.historyInsertSeconds} s of the server; 100k plays/s would allow ${floor.targetSeconds} s in all.
 `;
 }
 
