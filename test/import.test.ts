@@ -49,10 +49,13 @@ describeEngines('importing the Spotify export', (engine) => {
       verify: () => Promise<number>,
       /** rows in the user's history: plays and skips */
       historyRows: () => Promise<number>,
+      /** the user's history rows by source */
+      historySources: () => Promise<Record<string, number>>,
     ) => Promise<void>,
+    options: { importChunkRows?: number } = {},
   ) =>
     withTestDatabase(engine, async (database) => {
-      const app = await createTestApp(database);
+      const app = await createTestApp(database, options);
       try {
         const user = await app.get(LocalUserService).get();
         await test(
@@ -65,6 +68,14 @@ describeEngines('importing the Spotify export', (engine) => {
               database.db,
             );
             return rows[0]!.n;
+          },
+          async () => {
+            const { rows } = await sql<{ source: string; n: number }>`
+              SELECT source::text, count(*)::int AS n FROM (
+                SELECT source FROM play_history WHERE user_id = ${user.id}
+                UNION ALL SELECT source FROM play_history_archive WHERE user_id = ${user.id}) h
+              GROUP BY source`.execute(database.db);
+            return Object.fromEntries(rows.map((r) => [r.source, r.n]));
           },
         );
       } finally {
@@ -124,6 +135,73 @@ describeEngines('importing the Spotify export', (engine) => {
     const plays = accountRows.filter((r) => r.msPlayed >= 30_000).length;
     expect(totals).toEqual([plays, plays]);
   });
+
+  it('keeps the precise record of a play both exports state in one import, however small its windows', () =>
+    run(
+      async (importPaths, drift, historyRows, historySources) => {
+        // as Spotify names them: the account data's folder sorts first
+        const folder = path.join(work, `both-exports-${engine}`);
+        cpSync(
+          path.dirname(extendedTwinOfAccountData()),
+          path.join(folder, 'Spotify Extended Streaming History'),
+          { recursive: true },
+        );
+        cpSync(
+          path.join(fixtures, 'StreamingHistory_music_1.json'),
+          path.join(folder, 'Spotify Account Data', 'StreamingHistory_music_0.json'),
+        );
+        const summary = await importPaths([folder]);
+        expect(summary.fileKinds.map((f) => path.basename(f.file))).toEqual([
+          'Streaming_History_Audio_2024.json',
+          'StreamingHistory_music_0.json',
+        ]);
+        expect(await historyRows()).toBe(accountRows.length);
+        expect(await historySources()).toEqual({ spotify_export: accountRows.length });
+        expect(await drift()).toBe(0);
+      },
+      { importChunkRows: 20 },
+    ));
+
+  it("counts one minute's two plays once each when the account data's files part them", () =>
+    run(
+      async (importPaths, drift, historyRows) => {
+        const folder = path.join(work, `parted-minute-${engine}`);
+        execFileSync('mkdir', ['-p', folder]);
+        const twice = (msPlayed: number) => ({
+          endTime: '2024-01-01 00:00',
+          artistName: 'Parted',
+          trackName: 'One Minute',
+          msPlayed,
+        });
+        const files = [
+          [...accountRows.slice(0, 100), twice(100_000)],
+          [twice(100_001), ...accountRows.slice(100)],
+        ];
+        files.forEach((rows, n) =>
+          writeFileSync(
+            path.join(folder, `StreamingHistory_music_${n}.json`),
+            JSON.stringify(rows),
+          ),
+        );
+        const plays = accountRows.filter((r) => r.msPlayed >= 30_000).length + 2;
+        expect(await importPaths([folder])).toMatchObject({ playsInserted: plays, errors: [] });
+        expect(await historyRows()).toBe(accountRows.length + 2);
+        expect(await drift()).toBe(0);
+        // the same rows in other files: nothing new
+        const copy = path.join(folder, 'copy');
+        execFileSync('mkdir', ['-p', copy]);
+        writeFileSync(
+          path.join(copy, 'StreamingHistory_music_0.json'),
+          JSON.stringify(files.flat()),
+        );
+        expect(await importPaths([copy])).toMatchObject({
+          playsInserted: 0,
+          duplicatesSkipped: plays,
+        });
+        expect(await historyRows()).toBe(accountRows.length + 2);
+      },
+      { importChunkRows: 20 },
+    ));
 
   it('counts a song Spotify knows under two ids once when the account data states its plays too', async () => {
     // a single and its album version: one name, two ids, played in turn
@@ -255,10 +333,11 @@ describeEngines('importing the Spotify export', (engine) => {
       );
 
       const summary = await importPaths([folder]);
+      // the account data last, whatever the names' order
       expect(summary.fileKinds.map((f) => [path.basename(f.file), f.kind, f.rows])).toEqual([
-        ['StreamingHistory0.json', 'account_music', 2],
         ['Streaming_History_Audio_2023.json', 'extended', 1],
         ['endsong_0.json', 'extended', 6],
+        ['StreamingHistory0.json', 'account_music', 2],
       ]);
       expect(summary).toMatchObject({
         files: 3,

@@ -154,6 +154,14 @@ describeEachEngine('recording plays', (t) => {
       expect(
         await record([play('2024-03-04T08:00:00.400Z', { source: 'listenbrainz' })]),
       ).toMatchObject({ inserted: 0, duplicates: 1 });
+      // but a scrobble states a track's whole length: the single, played as the album
+      // version was skipped, ends 10 s from the scrobble's end and is another play
+      await record([play('2024-03-05T10:03:20Z', { source: 'listenbrainz', msPlayed: 200_000 })]);
+      expect(
+        await record([
+          play('2024-03-05T10:03:10Z', { trackId: single.id, source: 'spotify_recent' }),
+        ]),
+      ).toMatchObject({ inserted: 1, duplicates: 0 });
       await noDrift();
     });
 
@@ -186,14 +194,31 @@ describeEachEngine('recording plays', (t) => {
       await noDrift();
     });
 
-    it("skips a surplus play whose spread time is a recorded play's own", async () => {
-      // The minute's plays are spread a millisecond apart (…:00.000, .001, .002);
-      // the one precise play known matches one of them, and the second surplus
-      // play lands on its exact time: skipped, not a failed batch.
+    it("spreads a minute's surplus plays past the milliseconds recorded plays hold", async () => {
+      // The minute's plays are spread a millisecond apart (…:00.000, .001, .002); the
+      // one precise play known ends on .001 and matches one of them: the two surplus
+      // plays are placed after it, not skipped for its key.
       await record([play('2024-03-01T10:03:00.001Z', { msPlayed: 20_000 })]);
       const threeInOneMinute = [1, 2, 3].map((n) => minute('2024-03-01T10:03:00Z', 20_000 + n));
-      expect(await record(threeInOneMinute)).toMatchObject({ inserted: 1, duplicates: 2 });
-      expect((await userTrack()).skip_count).toBe(2);
+      expect(await record(threeInOneMinute)).toMatchObject({ inserted: 2, duplicates: 1 });
+      expect(await record(threeInOneMinute)).toMatchObject({ inserted: 0, duplicates: 3 });
+      expect((await userTrack()).skip_count).toBe(3);
+      await noDrift();
+    });
+
+    it("counts a minute's plays that come in two batches each once", async () => {
+      // a window or a file of the account data ends between one minute's two plays
+      await record([minute('2024-03-01T10:03:00Z', 100_000)]);
+      expect(await record([minute('2024-03-01T10:03:00Z', 100_001)])).toMatchObject({
+        inserted: 1,
+        duplicates: 0,
+      });
+      const both = [
+        minute('2024-03-01T10:03:00Z', 100_001),
+        minute('2024-03-01T10:03:00Z', 100_000),
+      ];
+      expect(await record(both)).toMatchObject({ inserted: 0, duplicates: 2 });
+      expect(await userTrack()).toMatchObject({ play_count: 2, ms_played: 200_001 });
       await noDrift();
     });
 

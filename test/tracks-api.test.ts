@@ -219,6 +219,9 @@ describeEachEngine('GET /api/tracks', (t) => {
       'limit=101',
       'liked=maybe',
       'tag=x',
+      'tag=1e3',
+      'tag=1,0x1f',
+      'artist=%2012',
     ]) {
       const { status, body } = await get(query);
       expect(status, query).toBe(400);

@@ -7,7 +7,12 @@ import type { DB, PlaySource } from '../db/schema.js';
 import { lockUserWrites } from '../db/user-write-lock.js';
 import { rollupChanges } from '../stats/rollups.repository.js';
 import type { PreparedPlay } from './play-batch.js';
-import { CROSS_SOURCE_SKEW_MS, SAME_SOURCE_SKEW_MS, SOURCE_PRECISION_MS } from './play-sources.js';
+import {
+  CROSS_SOURCE_SKEW_MS,
+  NAMESAKE_SKEW_MS,
+  SAME_SOURCE_SKEW_MS,
+  SOURCE_PRECISION_MS,
+} from './play-sources.js';
 
 /** What newly inserted plays add to one user track's counters. */
 export interface PlayDelta {
@@ -146,7 +151,9 @@ export class HistoryRepository {
    * half the later one lasted, since two real plays of a track end at least
    * that long apart (so a track on repeat never collapses). Each group of the
    * batch then adds only its plays beyond the existing ones that match any of
-   * it: the latest ones.
+   * it: the latest ones. A coarse source's row already recorded (its minute and
+   * milliseconds) is known by itself, whichever batch brought it, and a
+   * group's new rows are spread past the milliseconds its minute holds.
    *
    * Set-based: the existing plays of the batch's tracks within its span are
    * read once (by key for a few tracks, by span for many: SPAN_READ_TRACKS),
@@ -199,8 +206,10 @@ export class HistoryRepository {
           ${textArray(column('source'))}::text[], ${booleanArray(column('skipped'))}::boolean[],
           ${textArray(column('reasonStart'))}::text[], ${textArray(column('reasonEnd'))}::text[]
         ) AS n(grp, user_track_id, at_ms, ms_played, source, skipped, reason_start, reason_end)
-      ), ${batchTracks(userId)}, ${existingPlays}, matched AS (
-        SELECT b.grp, count(DISTINCT (e.of_track, e.played_at)) AS n
+      ), ${batchTracks(userId)}, ${existingPlays}, pairs AS MATERIALIZED (
+        SELECT b.grp, b.played_at, e.of_track, e.played_at AS existing_at,
+          -- a coarse source's row stated again: matched to itself, not counted
+          e.source = b.source AND b.precision_ms >= 60000 AS restated
         FROM batch b CROSS JOIN (VALUES (-1), (0), (1)) AS near(step)
         JOIN existing e ON e.user_track_id = b.user_track_id AND e.slot = b.slot + near.step
           AND e.played_at <= b.played_at + ${ms(sql`(b.precision_ms + ${skew})`)}
@@ -209,24 +218,44 @@ export class HistoryRepository {
           -- and a scrobbler name a song, not which of its ids played; Spotify plays one
           -- stream at a time), or a coarse one: a source names the id of each precise play
           AND (NOT e.namesake OR e.source <> b.source OR b.precision_ms >= 60000)
-          -- one coarse source's records of the next minute are other plays
+          -- a coarse source names a row by its minute and milliseconds, whichever batch
+          -- brought it: another row of its minute, or of the next, is another play
           AND (e.source <> b.source OR b.precision_ms < 60000
-            OR floor(extract(epoch FROM e.played_at) / 60) = floor(extract(epoch FROM b.played_at) / 60))
+            OR (e.ms_played = b.ms_played
+              AND floor(extract(epoch FROM e.played_at) / 60) = floor(extract(epoch FROM b.played_at) / 60)))
           AND (b.precision_ms >= 60000 OR e.precision_ms >= 60000
             OR abs(extract(epoch FROM e.played_at - b.played_at) * 1000)
-              <= greatest(1000, (CASE WHEN e.played_at > b.played_at THEN e.ms_played ELSE b.ms_played END) / 2.0))
-        GROUP BY b.grp
-      ), fresh AS (
-        SELECT b.* FROM (
+              <= (CASE WHEN e.namesake THEN ${sql.lit(NAMESAKE_SKEW_MS)} ELSE greatest(1000,
+                (CASE WHEN e.played_at > b.played_at THEN e.ms_played ELSE b.ms_played END) / 2.0) END))
+      ), matched AS (
+        SELECT grp, count(DISTINCT (of_track, existing_at)) AS n
+        FROM pairs WHERE NOT restated GROUP BY grp
+      ), taken AS (
+        -- the milliseconds after a coarse group's minute that its track's records hold
+        -- already (an earlier batch's rows of that minute): its new rows are spread past them
+        SELECT g.grp, max(e.played_at) - g.start + interval '1 millisecond' AS shift
+        FROM (SELECT grp, min(user_track_id) AS user_track_id, min(played_at) AS start,
+                min(slot) AS slot
+              FROM batch WHERE precision_ms >= 60000 GROUP BY grp) g
+        CROSS JOIN (VALUES (0), (1)) AS near(step)
+        JOIN existing e ON e.user_track_id = g.user_track_id AND e.slot = g.slot + near.step
+          AND NOT e.namesake AND e.played_at >= g.start AND e.played_at < g.start + interval '1 second'
+        GROUP BY g.grp, g.start
+      ), placed AS (
+        SELECT b.*, b.played_at + coalesce(t.shift, interval '0') AS at FROM (
           SELECT *, row_number() OVER (PARTITION BY grp ORDER BY played_at) AS position FROM batch
-        ) b LEFT JOIN matched m ON m.grp = b.grp
+          WHERE NOT EXISTS (SELECT 1 FROM pairs p
+            WHERE p.restated AND p.grp = batch.grp AND p.played_at = batch.played_at)
+        ) b LEFT JOIN matched m ON m.grp = b.grp LEFT JOIN taken t ON t.grp = b.grp
         WHERE b.position > coalesce(m.n, 0)
-          -- a key already taken (a minute's surplus play spread onto the millisecond of
-          -- the precise play that matched the minute): skipped, as a conflict would be.
-          -- Checked here rather than by ON CONFLICT, whose speculative insertion
-          -- made every inserted play 60% dearer (5.8 vs 9.3 µs).
-          AND NOT EXISTS (SELECT 1 FROM existing e
-            WHERE e.user_track_id = b.user_track_id AND e.played_at = b.played_at AND NOT e.namesake)
+      ), fresh AS (
+        SELECT user_track_id, at AS played_at, ms_played, source, skipped, reason_start, reason_end
+        FROM placed p
+        -- a key taken all the same (a precise play ending on a spread millisecond):
+        -- skipped, as a conflict would be. Checked here rather than by ON CONFLICT, whose
+        -- speculative insertion made every inserted play 60% dearer (5.8 vs 9.3 µs).
+        WHERE NOT EXISTS (SELECT 1 FROM existing e
+          WHERE e.user_track_id = p.user_track_id AND e.played_at = p.at AND NOT e.namesake)
       ), hot AS (
         ${insertInto('play_history', sql`played_at >= ${hotStart}`)}
       ), archived AS (

@@ -18,5 +18,14 @@ export const CROSS_SOURCE_SKEW_MS = 60_000;
 /** Rounding allowed between two deliveries of one play by the same source. */
 export const SAME_SOURCE_SKEW_MS = 1_000;
 
+/**
+ * How far apart two sources' precise records of one play, under two Spotify
+ * ids of one song, may end. Not half a play's duration, as for one track:
+ * Spotify's recently played list and ListenBrainz state a track's full
+ * length, not the time it played, and someone may skip the single for the
+ * album version seconds later.
+ */
+export const NAMESAKE_SKEW_MS = 5_000;
+
 /** A source whose plays are located to the minute or worse: matched by counting. */
 export const isCoarse = (source: PlaySource): boolean => SOURCE_PRECISION_MS[source] >= 60_000;

@@ -55,8 +55,18 @@ export async function collectSources(paths: readonly string[]): Promise<ImportSo
     if (!info.isDirectory()) await add(full, given);
     else for (const file of await exportFilesUnder(full)) await add(file, file);
   }
+  // a stable sort: each kind keeps its order
+  sources.sort((a, b) => Number(isAccountData(a.name)) - Number(isAccountData(b.name)));
   return { sources, errors, close: () => zips.forEach((zip) => zip.close()) };
 }
+
+/**
+ * Account data (`StreamingHistory_music_0.json`, `StreamingHistory0.json`)
+ * is read last: a play both exports state is then recorded from the extended
+ * history's precise row, which the account row's minute later matches,
+ * however the import cuts its windows.
+ */
+const isAccountData = (name: string) => /^StreamingHistory/i.test(path.basename(name));
 
 const isZip = (file: string) => file.toLowerCase().endsWith('.zip');
 

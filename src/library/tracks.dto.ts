@@ -16,13 +16,8 @@ export const tracksQuerySchema = pageQuerySchema
     /** one tag id, or several (repeated or comma-separated): tracks carrying all of them */
     tag: z
       .union([z.string(), z.array(z.string())])
-      .transform((v) => [v].flat().flatMap((s) => s.split(',').map(Number)))
-      .pipe(
-        z
-          .array(z.number().int('tag ids are whole numbers').positive('tag ids are positive'))
-          .min(1)
-          .max(20, 'at most 20 tags'),
-      )
+      .transform((v) => [v].flat().flatMap((s) => s.split(',')))
+      .pipe(z.array(id).min(1).max(20, 'at most 20 tags'))
       .optional(),
     genre: genreName.optional(),
     artist: id.optional(),
