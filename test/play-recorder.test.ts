@@ -154,14 +154,23 @@ describeEachEngine('recording plays', (t) => {
       expect(
         await record([play('2024-03-04T08:00:00.400Z', { source: 'listenbrainz' })]),
       ).toMatchObject({ inserted: 0, duplicates: 1 });
-      // but a scrobble states a track's whole length: the single, played as the album
-      // version was skipped, ends 10 s from the scrobble's end and is another play
-      await record([play('2024-03-05T10:03:20Z', { source: 'listenbrainz', msPlayed: 200_000 })]);
+      // a scrobble states a track's whole length, not the time it played: a listen
+      // stopped past its half, scrobbled, is still the polled play 50 s from its end
+      await record([
+        play('2024-03-05T10:02:30Z', { trackId: single.id, source: 'spotify_recent' }),
+      ]);
       expect(
-        await record([
-          play('2024-03-05T10:03:10Z', { trackId: single.id, source: 'spotify_recent' }),
-        ]),
-      ).toMatchObject({ inserted: 1, duplicates: 0 });
+        await record([play('2024-03-05T10:03:20Z', { source: 'listenbrainz', msPlayed: 200_000 })]),
+      ).toMatchObject({ inserted: 0, duplicates: 1 });
+      // but Spotify's own records name their ids: a skip of the album version 40 s
+      // before the single's polled play is another play
+      await record([
+        play('2024-03-06T10:00:50Z', { trackId: single.id, source: 'spotify_recent' }),
+      ]);
+      expect(await record([play('2024-03-06T10:00:10Z', { msPlayed: 25_000 })])).toMatchObject({
+        inserted: 1,
+        duplicates: 0,
+      });
       await noDrift();
     });
 
@@ -203,6 +212,18 @@ describeEachEngine('recording plays', (t) => {
       expect(await record(threeInOneMinute)).toMatchObject({ inserted: 2, duplicates: 1 });
       expect(await record(threeInOneMinute)).toMatchObject({ inserted: 0, duplicates: 3 });
       expect((await userTrack()).skip_count).toBe(3);
+      await noDrift();
+    });
+
+    it('takes rows of one minute spread over milliseconds as one group (a track merge moves them so)', async () => {
+      await record([minute('2024-03-01T10:03:00.000Z', 50_000)]);
+      const spread = [
+        minute('2024-03-01T10:03:00.000Z', 60_000),
+        minute('2024-03-01T10:03:00.001Z', 70_000),
+      ];
+      expect(await record(spread)).toMatchObject({ inserted: 2, duplicates: 0 });
+      expect(await record(spread)).toMatchObject({ inserted: 0, duplicates: 2 });
+      expect((await userTrack()).play_count).toBe(3);
       await noDrift();
     });
 

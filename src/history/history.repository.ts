@@ -210,8 +210,11 @@ export class HistoryRepository {
         SELECT b.grp, b.played_at, e.of_track, e.played_at AS existing_at,
           -- a coarse source's row stated again: matched to itself, not counted
           e.source = b.source AND b.precision_ms >= 60000 AS restated
-        FROM batch b CROSS JOIN (VALUES (-1), (0), (1)) AS near(step)
-        JOIN existing e ON e.user_track_id = b.user_track_id AND e.slot = b.slot + near.step
+        -- the slot to probe computed first: joined on (track, slot), not on the track
+        -- alone with the slot as a filter (quadratic in a favourite track's plays)
+        FROM (SELECT b.*, b.slot + near.step AS probe
+              FROM batch b CROSS JOIN (VALUES (-1), (0), (1)) AS near(step)) b
+        JOIN existing e ON e.user_track_id = b.user_track_id AND e.slot = b.probe
           AND e.played_at <= b.played_at + ${ms(sql`(b.precision_ms + ${skew})`)}
           AND e.played_at + ${ms(sql`(e.precision_ms + ${skew})`)} >= b.played_at
           -- a namesake's record is this play where another source states it (account data
@@ -225,21 +228,25 @@ export class HistoryRepository {
               AND floor(extract(epoch FROM e.played_at) / 60) = floor(extract(epoch FROM b.played_at) / 60)))
           AND (b.precision_ms >= 60000 OR e.precision_ms >= 60000
             OR abs(extract(epoch FROM e.played_at - b.played_at) * 1000)
-              <= (CASE WHEN e.namesake THEN ${sql.lit(NAMESAKE_SKEW_MS)} ELSE greatest(1000,
+              <= (CASE WHEN e.namesake AND 'listenbrainz' NOT IN (e.source, b.source)
+                THEN ${sql.lit(NAMESAKE_SKEW_MS)} ELSE greatest(1000,
                 (CASE WHEN e.played_at > b.played_at THEN e.ms_played ELSE b.ms_played END) / 2.0) END))
       ), matched AS (
         SELECT grp, count(DISTINCT (of_track, existing_at)) AS n
         FROM pairs WHERE NOT restated GROUP BY grp
       ), taken AS (
-        -- the milliseconds after a coarse group's minute that its track's records hold
-        -- already (an earlier batch's rows of that minute): its new rows are spread past them
+        -- the milliseconds of a coarse group's minute that its track's records hold
+        -- already (an earlier batch's rows of that minute, wherever they were spread; a
+        -- precise play ending in its first second): its new rows are spread past them
         SELECT g.grp, max(e.played_at) - g.start + interval '1 millisecond' AS shift
         FROM (SELECT grp, min(user_track_id) AS user_track_id, min(played_at) AS start,
-                min(slot) AS slot
-              FROM batch WHERE precision_ms >= 60000 GROUP BY grp) g
-        CROSS JOIN (VALUES (0), (1)) AS near(step)
-        JOIN existing e ON e.user_track_id = g.user_track_id AND e.slot = g.slot + near.step
-          AND NOT e.namesake AND e.played_at >= g.start AND e.played_at < g.start + interval '1 second'
+                min(slot) + near.step AS probe
+              FROM batch CROSS JOIN (VALUES (0), (1)) AS near(step)
+              WHERE precision_ms >= 60000 GROUP BY grp, near.step) g
+        JOIN existing e ON e.user_track_id = g.user_track_id AND e.slot = g.probe
+          AND NOT e.namesake AND e.played_at >= g.start
+          AND e.played_at < g.start + (CASE WHEN e.precision_ms >= 60000
+            THEN interval '1 minute' ELSE interval '1 second' END)
         GROUP BY g.grp, g.start
       ), placed AS (
         SELECT b.*, b.played_at + coalesce(t.shift, interval '0') AS at FROM (

@@ -61,17 +61,21 @@ export function prepareBatch(
     }
     const coarse = isCoarse(play.source);
     if (!coarse && lastPrecise && isRedelivery(lastPrecise, play)) continue;
+    // a coarse row's group is its minute, whatever milliseconds it comes with (a
+    // track merge moves rows spread within their minute)
     const joinsGroup =
       coarse &&
       lastCoarse?.play.source === play.source &&
-      lastCoarse.play.playedAt.getTime() === play.playedAt.getTime();
+      minuteOf(lastCoarse.play) === minuteOf(play);
     if (coarse && joinsGroup && groupDurations.has(play.msPlayed)) continue;
     if (!joinsGroup) group++;
     if (coarse && !joinsGroup) groupDurations.clear();
     if (coarse) groupDurations.add(play.msPlayed);
     const offset = joinsGroup
       ? lastCoarse!.prepared.playedAt.getTime() + 1
-      : play.playedAt.getTime();
+      : coarse
+        ? minuteOf(play)
+        : play.playedAt.getTime();
     const row: PreparedPlay = {
       userTrackId: userTrackIdOf(play.trackId),
       playedAt: new Date(offset),
@@ -88,6 +92,8 @@ export function prepareBatch(
   }
   return prepared;
 }
+
+const minuteOf = (play: PlayToRecord) => Math.floor(play.playedAt.getTime() / 60_000) * 60_000;
 
 /** The same precise play twice in one batch (export files repeat rows). */
 function isRedelivery(a: PlayToRecord, b: PlayToRecord): boolean {

@@ -19,11 +19,12 @@ export const CROSS_SOURCE_SKEW_MS = 60_000;
 export const SAME_SOURCE_SKEW_MS = 1_000;
 
 /**
- * How far apart two sources' precise records of one play, under two Spotify
- * ids of one song, may end. Not half a play's duration, as for one track:
- * Spotify's recently played list and ListenBrainz state a track's full
- * length, not the time it played, and someone may skip the single for the
- * album version seconds later.
+ * How far apart Spotify's own precise records of one play (the export, the
+ * recently played list) under two ids of one song may end. Not half a play's
+ * duration, as for one track: the recently played list states a track's full
+ * length, not the time it played, and someone may skip the album version for
+ * the single seconds later. A ListenBrainz listen, whose end is its start plus
+ * the track's stated length, keeps the half-duration rule.
  */
 export const NAMESAKE_SKEW_MS = 5_000;
 

@@ -66,7 +66,9 @@ export async function collectSources(paths: readonly string[]): Promise<ImportSo
  * history's precise row, which the account row's minute later matches,
  * however the import cuts its windows.
  */
-const isAccountData = (name: string) => /^StreamingHistory/i.test(path.basename(name));
+const isAccountData = (name: string) =>
+  // after a folder, a zip's name (`x.zip:…`) or an upload's number (`0-…`)
+  /(?:^|[/:-])StreamingHistory[^/]*$/i.test(name);
 
 const isZip = (file: string) => file.toLowerCase().endsWith('.zip');
 
