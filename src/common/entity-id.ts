@@ -5,7 +5,7 @@ import { createZodDto } from 'nestjs-zod';
 export const entityId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** How a row id is spelled in a path or a query string. */
-export const ID_DIGITS = /^[0-9]{1,16}$/;
+const ID_DIGITS = /^[0-9]{1,16}$/;
 
 /**
  * A row id from a path or a query string: decimal digits only, so "1e3",
